@@ -1,0 +1,55 @@
+"""The `khulasa` command: thin wrappers over the library. No logic of its own lives here.
+
+Each sub-command lives in its own module and registers itself on `app` when imported below.
+User errors (`ToolkitError`) print one line plus a hint on stderr and exit non-zero, no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from toolkit.errors import ToolkitError
+
+app = typer.Typer(
+    name="khulasa",
+    help="Arabic news in, grounded bilingual briefings out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-command modules register themselves on `app` (one import line each).
+from toolkit.cli import summarize as _summarize  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and turn `ToolkitError` into one line + hint on stderr.
+
+    Args:
+        argv: Arguments without the program name; defaults to `sys.argv[1:]`.
+
+    Returns:
+        The process exit code.
+    """
+    try:
+        app(args=argv, standalone_mode=False)
+    except ToolkitError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return 130
+    except (typer.BadParameter, __import__("click").ClickException) as exc:
+        exc.show()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""What a model fills in: the LLM-facing drafts of a briefing, and their validators.
+
+A draft has no offsets: the model gives a verbatim quote and the toolkit locates it. Validator
+messages are written as instructions to the model, because instructor sends them back verbatim as
+the re-ask prompt. Grounding and language checks read a `DraftContext` passed as pydantic's
+validation context, so the same models also validate leniently (to salvage the grounded part of an
+output whose re-asks ran out).
+
+Every string and list is bounded: a small model otherwise loops until `max_tokens`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from toolkit.arabic import arabic_ratio, has_arabic
+from toolkit.grounding import FUZZY_THRESHOLD, Grounder
+from toolkit.schema import ClaimKind, EntityType
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: Any) -> Any:
+    # llama.cpp's schema grammar lets raw control characters into strings; drop them (tabs and
+    # newlines become spaces) rather than fail a whole briefing over invisible bytes.
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).replace("\t", " ").replace("\r", " ").replace("\n", " ").strip()
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_clean_text)]
+
+
+@dataclass
+class DraftContext:
+    """Validation context for drafts.
+
+    Attributes:
+        grounder: Locates quotes in the article; None skips grounding.
+        strict_grounding: Fail validation (→ re-ask) on a quote not in the article. When False the
+            claim is kept in the draft and the pipeline drops and records it.
+        require_english: Require the English fields (LLM engines); the offline engine leaves them None.
+    """
+
+    grounder: Grounder | None = None
+    strict_grounding: bool = True
+    require_english: bool = True
+
+
+def _ctx(info: ValidationInfo) -> DraftContext:
+    ctx = info.context
+    if isinstance(ctx, DraftContext):
+        return ctx
+    if isinstance(ctx, dict) and isinstance(ctx.get("draft"), DraftContext):
+        return ctx["draft"]  # type: ignore[no-any-return]
+    return DraftContext(grounder=None, require_english=False)
+
+
+class _Draft(BaseModel):
+    # Extra keys are ignored rather than rejected: small models add chatter fields.
+    model_config = ConfigDict(extra="ignore")
+
+
+class ClaimDraft(_Draft):
+    """One attributed claim as the model reports it."""
+
+    speaker_ar: Text = Field(
+        max_length=120,
+        description="The speaker's name exactly as written in the Arabic article (a person or an institution).",
+    )
+    speaker_en: Text | None = Field(default=None, max_length=120, description="The speaker's English name.")
+    speaker_role: Text | None = Field(
+        default=None, max_length=160, description="The speaker's role in English, e.g. 'French President'."
+    )
+    kind: ClaimKind = Field(
+        description="statement, call (call/demand/urging), accusation, denial, warning (warning/threat), "
+        "promise, assessment (opinion/evaluation) or report (report of fact)."
+    )
+    claim_ar: Text = Field(max_length=400, description="The claim in Arabic, briefly.")
+    claim_en: Text | None = Field(default=None, max_length=400, description="The claim in English, briefly.")
+    quote_ar: Text = Field(
+        min_length=2,
+        max_length=400,
+        description="Evidence: words copied character for character from ONE sentence of the article "
+        "that prove the claim. Never paraphrase.",
+    )
+    conditional: bool = Field(default=False, description="True only if the claim depends on a condition.")
+    condition: Text | None = Field(default=None, max_length=300, description="The condition, or null.")
+    attributed_via: Text | None = Field(
+        default=None,
+        max_length=160,
+        description="The statement/spokesperson/outlet the claim is reported through, or null if direct.",
+    )
+
+    @field_validator("quote_ar")
+    @classmethod
+    def _quote_is_in_article(cls, quote: str, info: ValidationInfo) -> str:
+        ctx = _ctx(info)
+        if ctx.grounder is None or not ctx.strict_grounding:
+            return quote
+        if ctx.grounder.find(quote) is None:
+            raise PydanticCustomError(
+                "ungrounded_quote",
+                "The quote «{quote}» does not occur in the article (best similarity {score:.0f} < {threshold:.0f}). "
+                "Copy the evidence words verbatim from one numbered sentence of the article (same words, same "
+                "order, no paraphrase, no sentence number), or remove this claim.",
+                {"quote": quote, "score": ctx.grounder.best_score(quote), "threshold": FUZZY_THRESHOLD},
+            )
+        return quote
+
+
+class EntityDraft(_Draft):
+    """A named entity as the model reports it."""
+
+    name_ar: Text = Field(max_length=120, description="The name as written in the article.")
+    name_en: Text | None = Field(default=None, max_length=120, description="The usual English name.")
+    type: EntityType = Field(description="person, organization, location, event or other.")
+    aliases: list[Text] = Field(default_factory=list, max_length=8, description="Other forms of the name.")
+
+
+class KeyPointDraft(_Draft):
+    """A key point as the model reports it."""
+
+    text_ar: Text = Field(max_length=300, description="The key point in Arabic.")
+    text_en: Text | None = Field(default=None, max_length=300, description="The key point in English.")
+
+
+class BriefingDraft(_Draft):
+    """A structured briefing of one Arabic news article: summaries, key points, claims and entities."""
+
+    headline_ar: Text = Field(max_length=200, description="A one-line headline in Arabic.")
+    headline_en: Text | None = Field(default=None, max_length=200, description="A one-line headline in English.")
+    summary_ar: Text = Field(max_length=1500, description="A faithful 2-4 sentence summary in Arabic.")
+    summary_en: Text | None = Field(
+        default=None, max_length=1500, description="The same summary in English (2-4 sentences)."
+    )
+    key_points: list[KeyPointDraft] = Field(default_factory=list, max_length=5, description="3-5 key points.")
+    claims: list[ClaimDraft] = Field(
+        default_factory=list, max_length=20, description="Every attributed claim in the article (none if none)."
+    )
+    entities: list[EntityDraft] = Field(default_factory=list, max_length=20, description="Named entities.")
+
+    @field_validator("summary_ar", "headline_ar")
+    @classmethod
+    def _arabic_side_is_arabic(cls, value: str, info: ValidationInfo) -> str:
+        if arabic_ratio(value) < 0.5:
+            raise PydanticCustomError(
+                "wrong_language",
+                "{field} must be written in Arabic script; it is not. Rewrite {field} in Arabic.",
+                {"field": info.field_name},
+            )
+        return value
+
+    @field_validator("summary_en", "headline_en")
+    @classmethod
+    def _english_side_is_english(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if has_arabic(value) and arabic_ratio(value) > 0.2:
+            raise PydanticCustomError(
+                "wrong_language",
+                "{field} must be written in English, but it contains Arabic. Translate {field} into English.",
+                {"field": info.field_name},
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _english_present(self, info: ValidationInfo) -> BriefingDraft:
+        if _ctx(info).require_english and not (self.summary_en and self.headline_en):
+            raise PydanticCustomError(
+                "missing_english",
+                "summary_en and headline_en are required: write them in English.",
+            )
+        return self
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        context: Any | None = None,
+        **kwargs: Any,
+    ) -> BriefingDraft:
+        """Parse JSON leniently about raw control characters inside strings, then validate.
+
+        llama.cpp's grammar lets unescaped newlines/tabs into JSON strings, which a strict JSON parser
+        rejects; `json.loads(strict=False)` accepts them and `_clean_text` removes them.
+        """
+        text = json_data.decode("utf-8") if isinstance(json_data, bytes | bytearray) else json_data
+        try:
+            data = json.loads(text, strict=False)
+        except json.JSONDecodeError:
+            # Let pydantic produce its own error (it becomes a re-ask telling the model the JSON is bad).
+            return super().model_validate_json(json_data, strict=strict, context=context, **kwargs)
+        return cls.model_validate(data, strict=strict, context=context, **kwargs)

@@ -1,0 +1,319 @@
+"""The output types of khulasa: the single source of truth for every JSON we emit.
+
+`schemas/*.schema.json` are generated from these models (`python -m toolkit.schema`), and a test
+keeps them in sync. This module imports nothing from the rest of `toolkit`.
+
+Field descriptions are written as instructions, because the LLM-facing drafts in
+`toolkit.drafts` reuse the same vocabulary and a model reads descriptions as its brief.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+ClaimKind = Literal[
+    "statement",
+    "call",
+    "accusation",
+    "denial",
+    "warning",
+    "promise",
+    "assessment",
+    "report",
+]
+"""What kind of speech act a claim is.
+
+statement: a plain declaration; call: a call, demand or urging (دعا، طالب، حض); accusation: blames
+someone (اتهم); denial: rejects a claim (نفى); warning: a warning or threat (حذر، هدد); promise:
+commits to a future act (وعد، تعهد); assessment: an opinion or evaluation (اعتبر، رأى);
+report: a report of fact attributed to the speaker (أفاد، أعلن، كشف).
+"""
+
+CLAIM_KINDS: tuple[str, ...] = ClaimKind.__args__  # type: ignore[attr-defined]
+
+EntityType = Literal["person", "organization", "location", "event", "other"]
+
+GroundingMethod = Literal["exact", "fuzzy"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Speaker(_Model):
+    """Who made a claim."""
+
+    name_ar: str = Field(
+        max_length=120,
+        description="The speaker's name exactly as written in the Arabic article, e.g. 'إيمانويل ماكرون'. "
+        "For an institution use its Arabic name, e.g. 'الكرملين'.",
+    )
+    name_en: str | None = Field(
+        default=None,
+        max_length=120,
+        description="The speaker's usual English name, e.g. 'Emmanuel Macron'. Null if unknown.",
+    )
+    role: str | None = Field(
+        default=None,
+        max_length=160,
+        description="The speaker's role or title in English as the article gives it, e.g. 'French President'. "
+        "Null if the article gives none.",
+    )
+
+
+class Evidence(_Model):
+    """The Arabic words that prove a claim, located by the toolkit in the original text."""
+
+    quote_ar: str = Field(
+        description="The evidence exactly as it stands in the original article: article[start:end].",
+    )
+    start: int = Field(ge=0, description="Character offset (Python str index) where the evidence starts.")
+    end: int = Field(ge=0, description="Character offset one past the end of the evidence.")
+    sentence_ids: list[int] = Field(
+        default_factory=list,
+        description="0-based ids of the article sentences the evidence overlaps.",
+    )
+    method: GroundingMethod = Field(
+        description="'exact' when the quote matched after Arabic folding; 'fuzzy' when it was aligned "
+        "by similarity above the documented threshold.",
+    )
+    score: float = Field(
+        ge=0.0,
+        le=100.0,
+        description="Alignment score in [0, 100]; 100 for exact matches.",
+    )
+
+
+class Claim(_Model):
+    """One attributed claim: who said what, of what kind, proven by a span of the article."""
+
+    id: str = Field(description="Stable id within the briefing, e.g. 'c1'.")
+    speaker: Speaker
+    claim_ar: str = Field(description="The claim in Arabic, as said or closely paraphrased.")
+    claim_en: str | None = Field(
+        default=None,
+        description="The claim in English. Null when the engine cannot translate (offline engine).",
+    )
+    kind: ClaimKind = Field(description="The kind of speech act.")
+    conditional: bool = Field(
+        default=False,
+        description="True when the claim only holds under a condition (إذا، في حال، إن، لو).",
+    )
+    condition: str | None = Field(
+        default=None,
+        description="The condition, in the article's words or in English; null when not conditional.",
+    )
+    attributed_via: str | None = Field(
+        default=None,
+        description="The channel of reported speech, e.g. 'Élysée statement' or 'بيان الكرملين'; "
+        "null when the speaker is quoted directly.",
+    )
+    evidence: Evidence
+
+
+class Entity(_Model):
+    """A named entity the article is about."""
+
+    name_ar: str = Field(max_length=120, description="The name as written in the Arabic article.")
+    name_en: str | None = Field(default=None, max_length=120, description="The usual English name, or null.")
+    type: EntityType = Field(description="person, organization, location, event or other.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Other forms of the name found in the article (Arabic) or in English usage.",
+    )
+
+
+class KeyPoint(_Model):
+    """One key point of the article."""
+
+    text_ar: str = Field(description="The key point in Arabic.")
+    text_en: str | None = Field(default=None, description="The key point in English, or null.")
+
+
+class AttemptUsage(_Model):
+    """Tokens spent by one call to the model, whatever its outcome."""
+
+    attempt: int = Field(ge=1, description="1-based attempt number within this summarize() call.")
+    outcome: Literal["ok", "invalid", "transport_error"] = Field(
+        description="ok: the output validated; invalid: the output failed validation (it was re-asked, "
+        "or salvaged after the last re-ask); transport_error: the HTTP call failed (no tokens known)."
+    )
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+
+
+class DroppedClaim(_Model):
+    """A claim the model proposed that could not be grounded, and why."""
+
+    quote_ar: str = Field(description="The evidence quote the model gave.")
+    speaker_ar: str | None = Field(default=None, description="The speaker the model gave, if any.")
+    claim_ar: str | None = Field(default=None, description="The claim text the model gave, if any.")
+    reason: str = Field(description="Why it was dropped, e.g. 'quote not found in article (best 61.2 < 90)'.")
+
+
+class Meta(_Model):
+    """How a briefing was produced: engine, model, prompts, usage, cost and what was dropped."""
+
+    engine: str = Field(description="'openai_compat', 'local_gguf' or 'offline'.")
+    model: str | None = Field(default=None, description="Model name as sent to the endpoint.")
+    base_url_host: str | None = Field(default=None, description="Host[:port] of the endpoint; never a key.")
+    prompt_version: str | None = Field(
+        default=None, description="sha256 prefix of the prompt templates' source; null for offline."
+    )
+    toolkit_version: str = Field(description="khulasa version that produced this output.")
+    attempts: list[AttemptUsage] = Field(
+        default_factory=list, description="Every model call, failed ones included."
+    )
+    cost_usd: float | None = Field(
+        default=None, description="Cost over every attempt when the model's price is known, else null."
+    )
+    latency_s: float = Field(ge=0.0, description="Wall-clock seconds for the whole summarize() call.")
+    dropped_claims: list[DroppedClaim] = Field(default_factory=list)
+    chunks: int = Field(default=1, ge=1, description="How many chunks the article was split into.")
+    cached: bool = Field(default=False, description="True when this briefing came from the response cache.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def n_attempts(self) -> int:
+        """Number of model calls."""
+        return len(self.attempts)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def prompt_tokens(self) -> int:
+        """Prompt tokens summed over every attempt."""
+        return sum(a.prompt_tokens for a in self.attempts)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def completion_tokens(self) -> int:
+        """Completion tokens summed over every attempt."""
+        return sum(a.completion_tokens for a in self.attempts)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_tokens(self) -> int:
+        """All tokens summed over every attempt, failed ones included."""
+        return self.prompt_tokens + self.completion_tokens
+
+
+class Briefing(_Model):
+    """The structured result of summarizing one Arabic news article."""
+
+    source_id: str | None = Field(default=None, description="Caller-given id of the article, if any.")
+    headline_ar: str = Field(description="A one-line Arabic headline.")
+    headline_en: str | None = Field(default=None, description="A one-line English headline, or null.")
+    summary_ar: str = Field(description="A faithful summary in Arabic (2-4 sentences).")
+    summary_en: str | None = Field(default=None, description="The summary in English, or null offline.")
+    key_points: list[KeyPoint] = Field(default_factory=list, description="3-5 key points.")
+    claims: list[Claim] = Field(default_factory=list, description="Every grounded attributed claim.")
+    entities: list[Entity] = Field(default_factory=list, description="Named entities of the article.")
+    meta: Meta
+
+
+# --- the seed-label format (hand-labeled gold in seeds/<id>/label.json) -------------------------
+
+
+class LabelSpeaker(_Model):
+    """The gold speaker of a claim, with every acceptable English name."""
+
+    name_ar: str = Field(description="The speaker's name as written in the article.")
+    aliases_en: list[str] = Field(
+        min_length=1, description="Acceptable English names, most usual first, e.g. ['Emmanuel Macron', 'Macron']."
+    )
+    aliases_ar: list[str] = Field(default_factory=list, description="Other Arabic forms, e.g. ['ماكرون'].")
+    role: str | None = Field(default=None, description="Role in English, if the article gives one.")
+
+
+class LabelEvidence(_Model):
+    """Gold evidence span: article[start:end] must equal quote."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str = Field(min_length=1)
+
+
+class LabelClaim(_Model):
+    """One gold claim."""
+
+    id: str
+    speaker: LabelSpeaker
+    kind: ClaimKind
+    conditional: bool = False
+    attributed_via: str | None = None
+    claim_en: str | None = Field(default=None, description="A short English gloss of the claim.")
+    evidence: LabelEvidence
+
+
+class LabelKeyFact(_Model):
+    """A fact a good summary must carry, with the terms or numbers that show it is there."""
+
+    id: str
+    fact_en: str = Field(description="The fact in English, for humans.")
+    must_include: list[str] = Field(
+        min_length=1,
+        description="Terms (Arabic or English) or numbers any of which shows the fact in a summary; "
+        "matched after Arabic folding and digit normalization.",
+    )
+
+
+class LabelEntity(_Model):
+    """One gold entity with its aliases."""
+
+    name_ar: str
+    name_en: str
+    type: EntityType
+    aliases: list[str] = Field(default_factory=list, description="Other Arabic and English forms.")
+
+
+class SeedLabel(_Model):
+    """The hand label of one seed article (seeds/<id>/label.json)."""
+
+    id: str = Field(description="Same as the seed's folder name.")
+    title_en: str
+    covers: list[str] = Field(default_factory=list, description="Which phenomena this seed exercises.")
+    headline_en: str
+    summary_ar: str
+    summary_en: str
+    key_facts: list[LabelKeyFact] = Field(default_factory=list)
+    claims: list[LabelClaim] = Field(default_factory=list)
+    entities: list[LabelEntity] = Field(default_factory=list)
+
+
+EXPORTED_SCHEMAS: dict[str, type[BaseModel]] = {
+    "briefing": Briefing,
+    "claim": Claim,
+    "entity": Entity,
+    "meta": Meta,
+    "seed-label": SeedLabel,
+}
+"""File stem in `schemas/` → model. `python -m toolkit.schema` writes them."""
+
+
+def json_schemas() -> dict[str, str]:
+    """Render every exported model's JSON Schema as the text committed under `schemas/`.
+
+    Returns:
+        A mapping of file name (e.g. ``briefing.schema.json``) to its JSON text.
+    """
+    import json
+
+    out: dict[str, str] = {}
+    for stem, model in EXPORTED_SCHEMAS.items():
+        schema = model.model_json_schema(mode="serialization")
+        out[f"{stem}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance entry point
+    import pathlib
+    import sys
+
+    target = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "schemas")
+    target.mkdir(exist_ok=True)
+    for name, text in json_schemas().items():
+        (target / name).write_text(text, encoding="utf-8")
+        print(f"wrote {target / name}")
