@@ -1,0 +1,1 @@
+"""Evaluation: seed datasets, evaluators, runner and reports."""
