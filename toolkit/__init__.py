@@ -1,0 +1,33 @@
+"""khulasa: Arabic news in, grounded bilingual briefings out.
+
+    >>> from toolkit import summarize
+    >>> briefing = summarize(article_text, model="gpt-4.1-mini")
+
+The public API is what `__all__` lists; everything else is internal and may change.
+"""
+
+from toolkit.errors import (
+    ConfigurationError,
+    InputError,
+    LLMError,
+    OutputValidationError,
+    ToolkitError,
+)
+from toolkit.pipeline import asummarize, summarize
+from toolkit.schema import Briefing, Claim, Entity, Evidence, Meta, Speaker
+
+__all__ = [
+    "Briefing",
+    "Claim",
+    "ConfigurationError",
+    "Entity",
+    "Evidence",
+    "InputError",
+    "LLMError",
+    "Meta",
+    "OutputValidationError",
+    "Speaker",
+    "ToolkitError",
+    "asummarize",
+    "summarize",
+]

@@ -1,0 +1,59 @@
+"""`khulasa summarize`: one article in, a Briefing out (JSON, or a Markdown briefing)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from toolkit.cli import app
+from toolkit.cli._io import read_article, write_output
+from toolkit.pipeline import summarize
+
+
+class OutputFormat(str, Enum):
+    """Output formats of `khulasa summarize`."""
+
+    json = "json"
+    md = "md"
+
+
+@app.command("summarize")
+def summarize_command(
+    article: Annotated[str, typer.Argument(help="Article file (UTF-8 text), or - for stdin.")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model name, 'offline', or 'local:PATH.gguf'. Env: KHULASA_MODEL.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: KHULASA_BASE_URL.")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="json (Briefing) or md (English briefing).")] = (
+        OutputFormat.json
+    ),
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="Instructor mode: tools (default), json_schema, json, md_json.")
+    ] = None,
+    max_reasks: Annotated[int, typer.Option(help="Validation re-asks after the first attempt.")] = 2,
+    max_tokens: Annotated[int | None, typer.Option(help="Output token budget per call.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Per-request timeout, seconds.")] = None,
+) -> None:
+    """Summarize one Arabic article into a grounded briefing."""
+    text, source_id = read_article(article)
+    briefing = summarize(
+        text,
+        model=model,
+        base_url=base_url,
+        source_id=source_id,
+        mode=mode,
+        max_reasks=max_reasks,
+        max_tokens=max_tokens,
+        timeout=timeout,
+    )
+    if fmt is OutputFormat.md:
+        from toolkit.render import render_briefing
+
+        write_output(render_briefing(briefing), output)
+    else:
+        write_output(briefing.model_dump_json(indent=2), output)

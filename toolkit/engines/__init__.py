@@ -1,0 +1,1 @@
+"""Engines: each produces a `BriefingDraft` behind the small interface in `toolkit.engines.base`."""

@@ -1,0 +1,342 @@
+"""summarize(): input checks → segmentation → engine → grounding → Briefing with meta.
+
+Offsets are computed here, once, by `toolkit.grounding`, against the untouched input text; every
+downstream consumer (renderers, evals) uses them as they are.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from toolkit.arabic import Sentence, has_arabic, split_sentences
+from toolkit.drafts import ClaimDraft
+from toolkit.engines.base import Engine, EngineRequest, EngineResult
+from toolkit.errors import ConfigurationError, InputError
+from toolkit.grounding import FUZZY_THRESHOLD, Grounder
+from toolkit.schema import Briefing, Claim, DroppedClaim, Entity, Evidence, KeyPoint, Meta, Speaker
+
+MAX_CHARS = 200_000
+"""Default size limit of one article, in characters (about 35,000 Arabic words)."""
+
+DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
+
+try:
+    TOOLKIT_VERSION = version("khulasa")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    TOOLKIT_VERSION = "0+unknown"
+
+_OFFLINE_NOTICE_SHOWN = False
+
+
+# --- input checks -------------------------------------------------------------------------------
+
+
+def check_input(text: str | bytes, *, max_chars: int = MAX_CHARS) -> str:
+    """Validate an article and return it as text, untouched.
+
+    Args:
+        text: The article as str, or UTF-8 bytes.
+        max_chars: Size limit in characters.
+
+    Returns:
+        The article text, exactly as given (bytes decoded as UTF-8).
+
+    Raises:
+        InputError: Empty, binary, not Arabic, or too long — with the numbers and the fix.
+    """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"the input is not UTF-8 text (undecodable byte at position {exc.start})",
+                hint="convert the file to UTF-8 (e.g. iconv -f WINDOWS-1256 -t UTF-8 in.txt > out.txt)",
+            ) from exc
+    if not isinstance(text, str):
+        raise InputError(f"expected article text (str), got {type(text).__name__}", hint="pass the article text")
+    if not text.strip():
+        raise InputError("the article is empty", hint="pass a file or text that contains the article")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    if "\x00" in text or controls > max(8, len(text) // 100):
+        raise InputError(
+            f"the input looks binary ({controls} control characters in {len(text)})",
+            hint="pass plain UTF-8 text, not a PDF/Word/binary file (extract its text first)",
+        )
+    if not has_arabic(text):
+        raise InputError(
+            "the article contains no Arabic script",
+            hint="khulasa summarizes Arabic news; check that you passed the right file",
+        )
+    if len(text) > max_chars:
+        raise InputError(
+            f"the article is {len(text):,} characters, over the limit of {max_chars:,}",
+            hint="split it, or raise the limit with max_chars=... (--max-chars)",
+        )
+    return text
+
+
+# --- engine selection ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Options shared by the model engines (ignored by the offline engine).
+
+    Attributes:
+        api_key: API key; defaults to OPENAI_API_KEY.
+        mode: Instructor mode: tools (default), json_schema, json or md_json. Env: KHULASA_MODE.
+        max_reasks: Validation re-asks after the first attempt.
+        max_tokens: Output budget per call.
+        timeout: Per-request timeout in seconds.
+        http_client: Injected sync httpx client (tests).
+        async_http_client: Injected async httpx client (tests).
+    """
+
+    api_key: str | None = None
+    mode: str | None = None
+    max_reasks: int = 2
+    max_tokens: int | None = None
+    timeout: float | None = None
+    http_client: Any = None
+    async_http_client: Any = None
+
+
+def _offline_notice() -> None:
+    global _OFFLINE_NOTICE_SHOWN
+    if not _OFFLINE_NOTICE_SHOWN:
+        _OFFLINE_NOTICE_SHOWN = True
+        print(
+            "khulasa: no model configured, used the offline engine (Arabic only, no English). "
+            "Set KHULASA_MODEL (+ KHULASA_BASE_URL for a local server, or OPENAI_API_KEY) for an LLM.",
+            file=sys.stderr,
+        )
+
+
+def resolve_engine(model: str | None = None, base_url: str | None = None, options: EngineOptions | None = None) -> Engine:
+    """Pick the engine from arguments, then the environment.
+
+    `offline` → the deterministic offline engine; `local:/path.gguf` → llama-cpp in process;
+    anything else → an OpenAI-compatible endpoint (`base_url`, or OpenAI's with OPENAI_API_KEY).
+    With nothing configured at all, the offline engine is used and one line on stderr says so.
+
+    Args:
+        model: Model name, `offline` or `local:PATH`; defaults to KHULASA_MODEL.
+        base_url: Endpoint base URL; defaults to KHULASA_BASE_URL.
+        options: Engine options.
+
+    Returns:
+        An engine ready to run.
+
+    Raises:
+        ConfigurationError: The configuration is incomplete, with the variables to set.
+    """
+    options = options or EngineOptions()
+    model = model or os.environ.get("KHULASA_MODEL") or None
+    base_url = base_url or os.environ.get("KHULASA_BASE_URL") or None
+    api_key = options.api_key or os.environ.get("OPENAI_API_KEY") or None
+    if model is None and base_url is None and api_key is None:
+        _offline_notice()
+        model = "offline"
+    if model == "offline":
+        from toolkit.engines.offline import OfflineEngine
+
+        return OfflineEngine()
+    if model is not None and model.startswith("local:"):
+        from toolkit.engines.local_gguf import LocalGGUFEngine
+
+        return LocalGGUFEngine(model.removeprefix("local:"), max_reasks=options.max_reasks)
+    return _openai_engine(model, base_url, api_key, options)
+
+
+def _openai_engine(model: str | None, base_url: str | None, api_key: str | None, options: EngineOptions) -> Engine:
+    from toolkit.engines.openai_compat import OpenAICompatConfig, OpenAICompatEngine, TransportPolicy
+
+    if model is None and base_url is not None:
+        raise ConfigurationError(
+            f"a base URL is set ({base_url}) but no model name",
+            hint="pass --model NAME or set KHULASA_MODEL (llama.cpp's server accepts any name)",
+        )
+    if base_url is None and api_key is None:
+        raise ConfigurationError(
+            f"model {model!r} needs OpenAI's API key or an OpenAI-compatible base URL",
+            hint="set OPENAI_API_KEY, or KHULASA_BASE_URL (--base-url) for a local server, "
+            "or use the offline engine: --model offline",
+        )
+    transport = TransportPolicy(timeout=options.timeout) if options.timeout else TransportPolicy()
+    config = OpenAICompatConfig(
+        model=model or DEFAULT_OPENAI_MODEL,
+        base_url=base_url,
+        api_key=api_key,
+        mode=options.mode or os.environ.get("KHULASA_MODE") or "tools",
+        max_reasks=options.max_reasks,
+        max_tokens=options.max_tokens or 4096,
+        transport=transport,
+        http_client=options.http_client,
+        async_http_client=options.async_http_client,
+    )
+    return OpenAICompatEngine(config)
+
+
+# --- grounding and assembly ---------------------------------------------------------------------
+
+
+def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim], list[DroppedClaim]]:
+    claims: list[Claim] = []
+    dropped: list[DroppedClaim] = []
+    seen: set[tuple[int, int, str]] = set()
+    for draft in result.draft.claims:
+        span = grounder.find(draft.quote_ar)
+        if span is None:
+            dropped.append(_dropped(draft, grounder, salvaged=result.salvaged))
+            continue
+        key = (span.start, span.end, draft.speaker_ar)
+        if key in seen:  # the same evidence and speaker twice is one claim
+            continue
+        seen.add(key)
+        claims.append(_claim(f"c{len(claims) + 1}", draft, grounder.article, span))
+    return claims, dropped
+
+
+def _dropped(draft: ClaimDraft, grounder: Grounder, *, salvaged: bool) -> DroppedClaim:
+    best = grounder.best_score(draft.quote_ar)
+    why = f"quote not found in the article (best similarity {best:.1f} < {FUZZY_THRESHOLD:.0f})"
+    if salvaged:
+        why += "; still ungrounded after the last re-ask"
+    return DroppedClaim(quote_ar=draft.quote_ar, speaker_ar=draft.speaker_ar, claim_ar=draft.claim_ar, reason=why)
+
+
+def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
+    return Claim(
+        id=claim_id,
+        speaker=Speaker(name_ar=draft.speaker_ar, name_en=draft.speaker_en, role=draft.speaker_role),
+        claim_ar=draft.claim_ar,
+        claim_en=draft.claim_en,
+        kind=draft.kind,
+        conditional=draft.conditional,
+        condition=draft.condition if draft.conditional else None,
+        attributed_via=draft.attributed_via,
+        evidence=Evidence(
+            quote_ar=article[span.start : span.end],
+            start=span.start,
+            end=span.end,
+            sentence_ids=list(span.sentence_ids),
+            method=span.method,
+            score=round(span.score, 2),
+        ),
+    )
+
+
+def assemble(
+    result: EngineResult,
+    grounder: Grounder,
+    *,
+    engine_name: str,
+    started: float,
+    source_id: str | None = None,
+) -> Briefing:
+    """Ground a draft's claims and build the `Briefing` with its `Meta`.
+
+    Args:
+        result: What the engine returned.
+        grounder: The article's grounder.
+        engine_name: Recorded as `meta.engine`.
+        started: `time.perf_counter()` at the start of the call, for latency.
+        source_id: Caller-given article id.
+
+    Returns:
+        The briefing; ungrounded claims are in `meta.dropped_claims`, never in `claims`.
+    """
+    claims, dropped = _ground_claims(result, grounder)
+    draft = result.draft
+    meta = Meta(
+        engine=engine_name,
+        model=result.model,
+        base_url_host=result.base_url_host,
+        prompt_version=result.prompt_version,
+        toolkit_version=TOOLKIT_VERSION,
+        attempts=result.attempts,
+        cost_usd=result.cost_usd,
+        latency_s=round(time.perf_counter() - started, 4),
+        dropped_claims=dropped,
+    )
+    return Briefing(
+        source_id=source_id,
+        headline_ar=draft.headline_ar,
+        headline_en=draft.headline_en,
+        summary_ar=draft.summary_ar,
+        summary_en=draft.summary_en,
+        key_points=[KeyPoint(text_ar=k.text_ar, text_en=k.text_en) for k in draft.key_points],
+        claims=claims,
+        entities=[
+            Entity(name_ar=e.name_ar, name_en=e.name_en, type=e.type, aliases=list(e.aliases)) for e in draft.entities
+        ],
+        meta=meta,
+    )
+
+
+def _prepare(text: str | bytes, max_chars: int) -> tuple[str, list[Sentence], Grounder]:
+    article = check_input(text, max_chars=max_chars)
+    sentences = split_sentences(article)
+    return article, sentences, Grounder(article, sentences)
+
+
+def summarize(
+    text: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    source_id: str | None = None,
+    engine: Engine | None = None,
+    max_chars: int = MAX_CHARS,
+    **options: Any,
+) -> Briefing:
+    """Summarize one Arabic news article into a grounded, bilingual `Briefing`.
+
+    Args:
+        text: The article (str, or UTF-8 bytes). It is never modified: evidence offsets index it.
+        model: Model name (`gpt-4.1-mini`, `qwen2.5-7b`…), `offline`, or `local:/path/model.gguf`.
+            Defaults to KHULASA_MODEL; with nothing configured, the offline engine.
+        base_url: An OpenAI-compatible endpoint, e.g. `http://127.0.0.1:8080/v1`. Env: KHULASA_BASE_URL.
+        source_id: Your id for the article, copied to `briefing.source_id`.
+        engine: A ready engine (overrides model/base_url), e.g. one shared across many calls.
+        max_chars: Size limit of the article.
+        **options: `EngineOptions` fields: api_key, mode, max_reasks, max_tokens, timeout,
+            http_client, async_http_client.
+
+    Returns:
+        The briefing. Every claim's `article[evidence.start:evidence.end]` is its evidence.
+
+    Raises:
+        InputError: The article is empty, binary, not Arabic or too long.
+        ConfigurationError: The model configuration is incomplete.
+        LLMError: The endpoint kept failing after transport retries.
+        OutputValidationError: The output stayed invalid after every re-ask.
+    """
+    started = time.perf_counter()
+    article, sentences, grounder = _prepare(text, max_chars)
+    engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    result = engine.run(EngineRequest(article=article, sentences=sentences, grounder=grounder))
+    return assemble(result, grounder, engine_name=engine.name, started=started, source_id=source_id)
+
+
+async def asummarize(
+    text: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    source_id: str | None = None,
+    engine: Engine | None = None,
+    max_chars: int = MAX_CHARS,
+    **options: Any,
+) -> Briefing:
+    """Async twin of `summarize` (same arguments, same result, same errors)."""
+    started = time.perf_counter()
+    article, sentences, grounder = _prepare(text, max_chars)
+    engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    result = await engine.arun(EngineRequest(article=article, sentences=sentences, grounder=grounder))
+    return assemble(result, grounder, engine_name=engine.name, started=started, source_id=source_id)
