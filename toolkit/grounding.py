@@ -164,7 +164,9 @@ class Grounder:
             return self._span(idx, idx + len(fq), "exact", 100.0)
         parts = [p for p in (x.strip(_EDGE_CHARS) for x in _ELLIPSIS_RE.split(fq)) if p]
         if len(parts) > 1:
-            return self._find_parts(parts)
+            found = self._find_parts(parts)
+            if found is not None:
+                return found
         return self._find_fuzzy(fq)
 
     def _span(self, fstart: int, fend: int, method: Literal["exact", "fuzzy"], score: float) -> Span:
