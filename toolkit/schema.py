@@ -90,7 +90,7 @@ class Claim(_Model):
     """One attributed claim: who said what, of what kind, proven by a span of the article."""
 
     id: str = Field(description="Stable id within the briefing, e.g. 'c1'.")
-    speaker: Speaker
+    speaker: Speaker = Field(description="Who made the claim.")
     claim_ar: str = Field(description="The claim in Arabic, as said or closely paraphrased.")
     claim_en: str | None = Field(
         default=None,
@@ -110,7 +110,7 @@ class Claim(_Model):
         description="The channel of reported speech, e.g. 'Élysée statement' or 'بيان الكرملين'; "
         "null when the speaker is quoted directly.",
     )
-    evidence: Evidence
+    evidence: Evidence = Field(description="The Arabic words that prove the claim, with their offsets.")
 
 
 class Entity(_Model):
@@ -141,8 +141,8 @@ class AttemptUsage(_Model):
         description="ok: the output validated; invalid: the output failed validation (it was re-asked, "
         "or salvaged after the last re-ask); transport_error: the HTTP call failed (no tokens known)."
     )
-    prompt_tokens: int = Field(default=0, ge=0)
-    completion_tokens: int = Field(default=0, ge=0)
+    prompt_tokens: int = Field(default=0, ge=0, description="Prompt tokens the endpoint reported (0 if none).")
+    completion_tokens: int = Field(default=0, ge=0, description="Completion tokens the endpoint reported.")
 
 
 class DroppedClaim(_Model):
@@ -171,7 +171,9 @@ class Meta(_Model):
         default=None, description="Cost over every attempt when the model's price is known, else null."
     )
     latency_s: float = Field(ge=0.0, description="Wall-clock seconds for the whole summarize() call.")
-    dropped_claims: list[DroppedClaim] = Field(default_factory=list)
+    dropped_claims: list[DroppedClaim] = Field(
+        default_factory=list, description="Claims the model proposed that could not be grounded, with reasons."
+    )
     chunks: int = Field(default=1, ge=1, description="How many chunks the article was split into.")
     cached: bool = Field(default=False, description="True when this briefing came from the response cache.")
 
@@ -211,7 +213,7 @@ class Briefing(_Model):
     key_points: list[KeyPoint] = Field(default_factory=list, description="3-5 key points.")
     claims: list[Claim] = Field(default_factory=list, description="Every grounded attributed claim.")
     entities: list[Entity] = Field(default_factory=list, description="Named entities of the article.")
-    meta: Meta
+    meta: Meta = Field(description="How this briefing was produced.")
 
 
 # --- the seed-label format (hand-labeled gold in seeds/<id>/label.json) -------------------------
@@ -231,27 +233,27 @@ class LabelSpeaker(_Model):
 class LabelEvidence(_Model):
     """Gold evidence span: article[start:end] must equal quote."""
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    quote: str = Field(min_length=1)
+    start: int = Field(ge=0, description="Character offset where the evidence starts.")
+    end: int = Field(ge=0, description="Character offset one past the end of the evidence.")
+    quote: str = Field(min_length=1, description="The evidence text, equal to article[start:end].")
 
 
 class LabelClaim(_Model):
     """One gold claim."""
 
-    id: str
-    speaker: LabelSpeaker
-    kind: ClaimKind
-    conditional: bool = False
-    attributed_via: str | None = None
+    id: str = Field(description="Claim id unique within the seed, e.g. 'c1'.")
+    speaker: LabelSpeaker = Field(description="Who made the claim.")
+    kind: ClaimKind = Field(description="The kind of speech act.")
+    conditional: bool = Field(default=False, description="True when the claim holds only under a condition.")
+    attributed_via: str | None = Field(default=None, description="The channel of reported speech, or null.")
     claim_en: str | None = Field(default=None, description="A short English gloss of the claim.")
-    evidence: LabelEvidence
+    evidence: LabelEvidence = Field(description="The gold evidence span.")
 
 
 class LabelKeyFact(_Model):
     """A fact a good summary must carry, with the terms or numbers that show it is there."""
 
-    id: str
+    id: str = Field(description="Key-fact id unique within the seed, e.g. 'k1'.")
     fact_en: str = Field(description="The fact in English, for humans.")
     must_include: list[str] = Field(
         min_length=1,
@@ -263,9 +265,9 @@ class LabelKeyFact(_Model):
 class LabelEntity(_Model):
     """One gold entity with its aliases."""
 
-    name_ar: str
-    name_en: str
-    type: EntityType
+    name_ar: str = Field(description="The name as written in the article.")
+    name_en: str = Field(description="The usual English name.")
+    type: EntityType = Field(description="person, organization, location, event or other.")
     aliases: list[str] = Field(default_factory=list, description="Other Arabic and English forms.")
 
 
@@ -273,14 +275,14 @@ class SeedLabel(_Model):
     """The hand label of one seed article (seeds/<id>/label.json)."""
 
     id: str = Field(description="Same as the seed's folder name.")
-    title_en: str
+    title_en: str = Field(description="A short English title of the seed.")
     covers: list[str] = Field(default_factory=list, description="Which phenomena this seed exercises.")
-    headline_en: str
-    summary_ar: str
-    summary_en: str
-    key_facts: list[LabelKeyFact] = Field(default_factory=list)
-    claims: list[LabelClaim] = Field(default_factory=list)
-    entities: list[LabelEntity] = Field(default_factory=list)
+    headline_en: str = Field(description="Reference English headline.")
+    summary_ar: str = Field(description="Reference Arabic summary, 2-4 sentences, numbers as in the article.")
+    summary_en: str = Field(description="Reference English summary.")
+    key_facts: list[LabelKeyFact] = Field(default_factory=list, description="Facts a good summary must carry.")
+    claims: list[LabelClaim] = Field(default_factory=list, description="Every attributed claim of the article.")
+    entities: list[LabelEntity] = Field(default_factory=list, description="Named entities with aliases.")
 
 
 EXPORTED_SCHEMAS: dict[str, type[BaseModel]] = {

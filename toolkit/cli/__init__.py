@@ -50,7 +50,3 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -16,6 +16,7 @@ attempts are counted too.
 from __future__ import annotations
 
 import email.utils
+import logging
 import os
 import random
 import time
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
 from instructor.v2.core.patch import patch_v2
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -49,6 +51,10 @@ MODES: dict[str, instructor.Mode] = {
 Use `json_schema` with vLLM and Ollama, which constrain decoding to the schema."""
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429})
+
+# instructor logs every failed attempt at ERROR; we report failures as typed errors and in
+# meta.attempts, so keep its log lines off the user's stderr unless they configure logging.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,8 @@ class _Recorder:
     def on_transport_retry(self, state: RetryCallState) -> None:
         self._add("transport_error")
 
-    def hooks(self) -> instructor.Hooks:
-        hooks = instructor.Hooks()
+    def hooks(self) -> Hooks:
+        hooks = Hooks()  # instructor 1.17 exports Hooks from instructor.core.hooks, not the top level
         hooks.on("completion:response", self.on_response)
         hooks.on("parse:error", self.on_parse_error)
         return hooks
