@@ -99,6 +99,7 @@ _DIGIT_TABLE = {ord(k): v for k, v in _DIGITS.items()}
 # Presentation forms need NFKC (one char may become several), so they take the slow path.
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _SPACE_RUN_RE = re.compile(" {2,}")
+_KEPT_RUN_RE = re.compile("[^" + "".join(sorted(REMOVED)) + "]+")
 
 
 def is_removed(char: str) -> bool:
@@ -200,7 +201,9 @@ def fold(text: str, *, for_matching: bool = True) -> Folded:
         return _fold_slow(text, table)
     # Fast path: every surviving character maps 1:1, so offsets are the indices of kept characters.
     flat = text.translate(table)
-    kept = [i for i, c in enumerate(text) if c not in REMOVED]
+    kept: list[int] = []
+    for m in _KEPT_RUN_RE.finditer(text):  # runs of kept characters: C-speed even on long articles
+        kept.extend(range(m.start(), m.end()))
     if "  " in flat:
         kept, flat = _collapse_spaces(flat, kept)
     kept.append(len(text))
@@ -338,6 +341,8 @@ _FLAT_PAIRS = {"«": "»", "“": "”"}
 _NESTING_PAIRS = {"(": ")", "[": "]"}
 #: A quotation longer than this is assumed to be an unbalanced quote pairing with a stray closer.
 MAX_QUOTE_CHARS = 800
+_TERMINATOR_RUN_RE = re.compile("[" + re.escape("".join(sorted(_TERMINATORS))) + "]+")
+_QUOTE_CHAR_RE = re.compile('[«»“”()\\[\\]"]')
 _LINE_RE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
 #: Abbreviations that end in a full stop without ending the sentence (besides single letters and
 #: dotted initialisms such as U.S. or ق.م, which are recognised by shape).
@@ -381,26 +386,26 @@ def _append_stripped(out: list[Sentence], text: str, a: int, b: int) -> None:
 
 def _line_cuts(line: str, base: int) -> list[int]:
     """Return absolute cut positions (sentence ends) inside one line."""
-    quotes = _quote_spans(line)
-    inside = [0] * (len(line) + 1)  # inside[i] = index of the closer of the innermost quote around i
-    for open_i, close_i in sorted(quotes, key=lambda q: q[1] - q[0], reverse=True):
-        for k in range(open_i + 1, close_i):
-            inside[k] = close_i
+    quotes = sorted(_quote_spans(line))
+    opens = [q[0] for q in quotes]
     cuts: list[int] = []
-    i = 0
-    n = len(line)
-    while i < n:
-        if line[i] not in _TERMINATORS:
-            i += 1
-            continue
-        j = i
-        while j < n and line[j] in _TERMINATORS:
-            j += 1
-        end = _sentence_end(line, i, j, inside[i])
+    for m in _TERMINATOR_RUN_RE.finditer(line):
+        i, j = m.start(), m.end()
+        end = _sentence_end(line, i, j, _innermost_closer(quotes, opens, i))
         if end is not None:
             cuts.append(base + end)
-        i = j
     return cuts
+
+
+def _innermost_closer(quotes: list[tuple[int, int]], opens: list[int], pos: int) -> int:
+    """Closer index of the innermost quotation around ``pos`` (0 if none)."""
+    k = bisect_left(opens, pos) - 1
+    # Quotes are at most MAX_QUOTE_CHARS long, so only the last few openers can enclose pos.
+    while k >= 0 and pos - opens[k] <= MAX_QUOTE_CHARS:
+        if quotes[k][1] > pos:
+            return quotes[k][1]
+        k -= 1
+    return 0
 
 
 def _sentence_end(line: str, i: int, j: int, closer: int) -> int | None:
@@ -443,7 +448,8 @@ def _quote_spans(line: str) -> list[tuple[int, int]]:
     straight: int | None = None
     closers_flat = {v: k for k, v in _FLAT_PAIRS.items()}
     closers_nest = {v: k for k, v in _NESTING_PAIRS.items()}
-    for i, c in enumerate(line):
+    for m in _QUOTE_CHAR_RE.finditer(line):
+        i, c = m.start(), m.group()
         if c in _FLAT_PAIRS:
             flat_open[c] = i  # replaces a stray earlier opener
         elif c in closers_flat:
