@@ -21,8 +21,9 @@ app = typer.Typer(
 )
 
 # Sub-command modules register themselves on `app` (one import line each).
-from toolkit.cli import summarize as _summarize  # noqa: E402,F401
+from toolkit.cli import render as _render  # noqa: E402,F401
 from toolkit.cli import seeds as _seeds  # noqa: E402,F401
+from toolkit.cli import summarize as _summarize  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> int:
