@@ -54,14 +54,21 @@ def briefing(claims: list[dict[str, Any]] | None = None, **overrides: Any) -> di
         "summary_en": "Macron and Putin discussed Eastern Ghouta by phone; Macron urged Moscow to end the escalation.",
         "key_points": [{"text_ar": "اتصال هاتفي بين ماكرون وبوتين", "text_en": "Macron-Putin phone call"}],
         "claims": claims if claims is not None else [claim()],
-        "entities": [{"name_ar": "إيمانويل ماكرون", "name_en": "Emmanuel Macron", "type": "person", "aliases": []}],
+        "entities": [
+            {"name_ar": "إيمانويل ماكرون", "name_en": "Emmanuel Macron", "type": "person", "aliases": []}
+        ],
     }
     base.update(overrides)
     return base
 
 
-def completion(payload: dict[str, Any] | str, *, prompt_tokens: int = 1000, completion_tokens: int = 200,
-               finish_reason: str = "tool_calls") -> dict[str, Any]:
+def completion(
+    payload: dict[str, Any] | str,
+    *,
+    prompt_tokens: int = 1000,
+    completion_tokens: int = 200,
+    finish_reason: str = "tool_calls",
+) -> dict[str, Any]:
     """An authored chat.completion whose tool call carries `payload` as its arguments."""
     arguments = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
     return {

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from fixtures_openai import SEED_ARTICLE_PATH, seed_article
+
 from toolkit import ConfigurationError, InputError, summarize
 from toolkit.cli import main
 from toolkit.pipeline import check_input, resolve_engine
@@ -37,7 +36,9 @@ def test_input_errors_say_what_and_how(text: str | bytes, fragment: str) -> None
 def test_too_long_input_names_the_numbers() -> None:
     with pytest.raises(InputError) as info:
         check_input("كلمة " * 100, max_chars=300)
-    assert "500" in info.value.message and "300" in info.value.message and "max-chars" in (info.value.hint or "")
+    assert (
+        "500" in info.value.message and "300" in info.value.message and "max-chars" in (info.value.hint or "")
+    )
 
 
 def test_input_is_never_modified() -> None:
@@ -65,16 +66,30 @@ def test_openai_model_without_key_names_the_variables(monkeypatch: pytest.Monkey
 
 def test_unknown_mode_is_configuration_error() -> None:
     with pytest.raises(ConfigurationError) as info:
-        resolve_engine("m", "http://127.0.0.1:9/v1", options=__import__("toolkit.pipeline").pipeline.EngineOptions(mode="xml"))
+        resolve_engine(
+            "m",
+            "http://127.0.0.1:9/v1",
+            options=__import__("toolkit.pipeline").pipeline.EngineOptions(mode="xml"),
+        )
     assert "tools" in (info.value.hint or "")
 
 
-def _cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    base = {k: v for k, v in os.environ.items() if k not in ("KHULASA_MODEL", "KHULASA_BASE_URL", "OPENAI_API_KEY")}
+def _cli(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KHULASA_MODEL", "KHULASA_BASE_URL", "OPENAI_API_KEY")
+    }
     base["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", *args], input=stdin, capture_output=True, env={**base, **(env or {})},
-        cwd=ROOT, timeout=120,
+        [sys.executable, "-m", "toolkit.cli", *args],
+        input=stdin,
+        capture_output=True,
+        env={**base, **(env or {})},
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -98,8 +113,16 @@ def test_cli_configuration_error_exit_code() -> None:
 
 
 def test_cli_unreachable_endpoint_is_llm_error() -> None:
-    proc = _cli("summarize", str(SEED_ARTICLE_PATH), "--model", "m", "--base-url", "http://127.0.0.1:9/v1",
-                "--timeout", "2")
+    proc = _cli(
+        "summarize",
+        str(SEED_ARTICLE_PATH),
+        "--model",
+        "m",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--timeout",
+        "2",
+    )
     err = proc.stderr.decode()
     assert proc.returncode == 4, err
     assert err.startswith("error: 127.0.0.1:9 failed after") and "hint:" in err and "Traceback" not in err

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("name", sorted(json_schemas()))
 def test_committed_schema_is_in_sync(name: str) -> None:
     committed = (ROOT / "schemas" / name).read_text(encoding="utf-8")
-    assert committed == json_schemas()[name], f"schemas/{name} is stale: run `python -m toolkit.schema schemas`"
+    assert committed == json_schemas()[name], (
+        f"schemas/{name} is stale: run `python -m toolkit.schema schemas`"
+    )
 
 
 def test_every_exported_model_has_a_schema_file_and_no_strays() -> None:
@@ -28,10 +30,21 @@ def test_every_exported_model_has_a_schema_file_and_no_strays() -> None:
 def test_every_schema_field_is_described() -> None:
     from toolkit import drafts, schema
 
-    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, schema._Model) and m is not schema._Model]
-    models += [m for m in vars(drafts).values() if isinstance(m, type) and issubclass(m, drafts._Draft) and m is not drafts._Draft]
+    models = [
+        m
+        for m in vars(schema).values()
+        if isinstance(m, type) and issubclass(m, schema._Model) and m is not schema._Model
+    ]
+    models += [
+        m
+        for m in vars(drafts).values()
+        if isinstance(m, type) and issubclass(m, drafts._Draft) and m is not drafts._Draft
+    ]
     undocumented = [
-        f"{m.__name__}.{name}" for m in models for name, field in m.model_fields.items() if not field.description
+        f"{m.__name__}.{name}"
+        for m in models
+        for name, field in m.model_fields.items()
+        if not field.description
     ]
     assert undocumented == []
 

@@ -9,7 +9,6 @@ import time
 
 import httpx2
 import pytest
-
 from fixtures_openai import (
     FABRICATED_QUOTE,
     GOOD_QUOTE,
@@ -20,6 +19,7 @@ from fixtures_openai import (
     seed_article,
     status,
 )
+
 from toolkit import LLMError, OutputValidationError, asummarize, summarize
 from toolkit.engines.openai_compat import OpenAICompatConfig, OpenAICompatEngine, TransportPolicy
 
@@ -93,10 +93,12 @@ def test_fabricated_quote_fixed_on_reask_is_kept() -> None:
 
 
 def test_usage_is_summed_over_every_attempt_failed_ones_included() -> None:
-    script = Script([
-        ok(briefing([claim(quote=FABRICATED_QUOTE)]), prompt_tokens=900, completion_tokens=100),
-        ok(briefing(), prompt_tokens=1100, completion_tokens=150),
-    ])
+    script = Script(
+        [
+            ok(briefing([claim(quote=FABRICATED_QUOTE)]), prompt_tokens=900, completion_tokens=100),
+            ok(briefing(), prompt_tokens=1100, completion_tokens=150),
+        ]
+    )
     meta = summarize(seed_article(), engine=_engine(script, model="gpt-4.1-mini")).meta
     assert (meta.prompt_tokens, meta.completion_tokens, meta.total_tokens) == (2000, 250, 2250)
     assert meta.cost_usd == pytest.approx((2000 * 0.40 + 250 * 1.60) / 1e6)

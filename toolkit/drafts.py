@@ -80,7 +80,8 @@ class ClaimDraft(_Draft):
 
     speaker_ar: Text = Field(
         max_length=120,
-        description="The speaker's name exactly as written in the Arabic article (a person or an institution).",
+        description="The speaker's name exactly as written in the Arabic article "
+        "(a person or an institution).",
     )
     speaker_en: Text | None = Field(default=None, max_length=120, description="The speaker's English name.")
     speaker_role: Text | None = Field(
@@ -115,9 +116,10 @@ class ClaimDraft(_Draft):
         if ctx.grounder.find(quote) is None:
             raise PydanticCustomError(
                 "ungrounded_quote",
-                "The quote «{quote}» does not occur in the article (best similarity {score:.0f} < {threshold:.0f}). "
-                "Copy the evidence words verbatim from one numbered sentence of the article (same words, same "
-                "order, no paraphrase, no sentence number), or remove this claim.",
+                "The quote «{quote}» does not occur in the article "
+                "(best similarity {score:.0f} < {threshold:.0f}). "
+                "Copy the evidence words verbatim from one numbered sentence of the article "
+                "(same words, same order, no paraphrase, no sentence number), or remove this claim.",
                 {"quote": quote, "score": ctx.grounder.best_score(quote), "threshold": FUZZY_THRESHOLD},
             )
         return quote
@@ -143,14 +145,20 @@ class BriefingDraft(_Draft):
     """A structured briefing of one Arabic news article: summaries, key points, claims and entities."""
 
     headline_ar: Text = Field(max_length=200, description="A one-line headline in Arabic.")
-    headline_en: Text | None = Field(default=None, max_length=200, description="A one-line headline in English.")
-    summary_ar: Text = Field(max_length=1500, description="A faithful 2-4 sentence summary in Arabic.")
+    headline_en: Text | None = Field(
+        default=None, max_length=200, description="A one-line headline in English."
+    )
+    # 1000, not more: llama.cpp turns maxLength into nested grammar rules and, above ~1100, fails to
+    # parse its own grammar and segfaults (server and in-process alike). tests/test_grammar_bounds.py.
+    summary_ar: Text = Field(max_length=1000, description="A faithful 2-4 sentence summary in Arabic.")
     summary_en: Text | None = Field(
-        default=None, max_length=1500, description="The same summary in English (2-4 sentences)."
+        default=None, max_length=1000, description="The same summary in English (2-4 sentences)."
     )
     key_points: list[KeyPointDraft] = Field(default_factory=list, max_length=5, description="3-5 key points.")
     claims: list[ClaimDraft] = Field(
-        default_factory=list, max_length=20, description="Every attributed claim in the article (none if none)."
+        default_factory=list,
+        max_length=20,
+        description="Every attributed claim in the article (none if none).",
     )
     entities: list[EntityDraft] = Field(default_factory=list, max_length=20, description="Named entities.")
 

@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from toolkit.arabic import Sentence, has_arabic, split_sentences
+from toolkit.chunking import ChunkPlan, asummarize_chunked, chunk_limit, plan_chunks, summarize_chunked
 from toolkit.drafts import ClaimDraft
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, InputError
@@ -58,7 +59,9 @@ def check_input(text: str | bytes, *, max_chars: int = MAX_CHARS) -> str:
                 hint="convert the file to UTF-8 (e.g. iconv -f WINDOWS-1256 -t UTF-8 in.txt > out.txt)",
             ) from exc
     if not isinstance(text, str):
-        raise InputError(f"expected article text (str), got {type(text).__name__}", hint="pass the article text")
+        raise InputError(
+            f"expected article text (str), got {type(text).__name__}", hint="pass the article text"
+        )
     if not text.strip():
         raise InputError("the article is empty", hint="pass a file or text that contains the article")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
@@ -95,6 +98,8 @@ class EngineOptions:
         timeout: Per-request timeout in seconds.
         http_client: Injected sync httpx client (tests).
         async_http_client: Injected async httpx client (tests).
+        transport: An `openai_compat.TransportPolicy` (HTTP retries/back-off/timeout); overrides
+            `timeout`. Batch runs and tests pass short ones.
     """
 
     api_key: str | None = None
@@ -104,6 +109,7 @@ class EngineOptions:
     timeout: float | None = None
     http_client: Any = None
     async_http_client: Any = None
+    transport: Any = None
 
 
 def _offline_notice() -> None:
@@ -117,7 +123,9 @@ def _offline_notice() -> None:
         )
 
 
-def resolve_engine(model: str | None = None, base_url: str | None = None, options: EngineOptions | None = None) -> Engine:
+def resolve_engine(
+    model: str | None = None, base_url: str | None = None, options: EngineOptions | None = None
+) -> Engine:
     """Pick the engine from arguments, then the environment.
 
     `offline` → the deterministic offline engine; `local:/path.gguf` → llama-cpp in process;
@@ -153,7 +161,9 @@ def resolve_engine(model: str | None = None, base_url: str | None = None, option
     return _openai_engine(model, base_url, api_key, options)
 
 
-def _openai_engine(model: str | None, base_url: str | None, api_key: str | None, options: EngineOptions) -> Engine:
+def _openai_engine(
+    model: str | None, base_url: str | None, api_key: str | None, options: EngineOptions
+) -> Engine:
     from toolkit.engines.openai_compat import OpenAICompatConfig, OpenAICompatEngine, TransportPolicy
 
     if model is None and base_url is not None:
@@ -167,7 +177,9 @@ def _openai_engine(model: str | None, base_url: str | None, api_key: str | None,
             hint="set OPENAI_API_KEY, or KHULASA_BASE_URL (--base-url) for a local server, "
             "or use the offline engine: --model offline",
         )
-    transport = TransportPolicy(timeout=options.timeout) if options.timeout else TransportPolicy()
+    transport = options.transport or (
+        TransportPolicy(timeout=options.timeout) if options.timeout else TransportPolicy()
+    )
     config = OpenAICompatConfig(
         model=model or DEFAULT_OPENAI_MODEL,
         base_url=base_url,
@@ -207,7 +219,9 @@ def _dropped(draft: ClaimDraft, grounder: Grounder, *, salvaged: bool) -> Droppe
     why = f"quote not found in the article (best similarity {best:.1f} < {FUZZY_THRESHOLD:.0f})"
     if salvaged:
         why += "; still ungrounded after the last re-ask"
-    return DroppedClaim(quote_ar=draft.quote_ar, speaker_ar=draft.speaker_ar, claim_ar=draft.claim_ar, reason=why)
+    return DroppedClaim(
+        quote_ar=draft.quote_ar, speaker_ar=draft.speaker_ar, claim_ar=draft.claim_ar, reason=why
+    )
 
 
 def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
@@ -273,7 +287,8 @@ def assemble(
         key_points=[KeyPoint(text_ar=k.text_ar, text_en=k.text_en) for k in draft.key_points],
         claims=claims,
         entities=[
-            Entity(name_ar=e.name_ar, name_en=e.name_en, type=e.type, aliases=list(e.aliases)) for e in draft.entities
+            Entity(name_ar=e.name_ar, name_en=e.name_en, type=e.type, aliases=list(e.aliases))
+            for e in draft.entities
         ],
         meta=meta,
     )
@@ -285,6 +300,17 @@ def _prepare(text: str | bytes, max_chars: int) -> tuple[str, list[Sentence], Gr
     return article, sentences, Grounder(article, sentences)
 
 
+def _chunk_plans(
+    engine: Engine, sentences: list[Sentence], length: int, chunk_chars: int | None
+) -> list[ChunkPlan]:
+    """Chunks of a long article (two or more), or [] when it is read in one pass."""
+    limit = chunk_limit(engine, chunk_chars)
+    if limit is None or length <= limit:
+        return []
+    plans = plan_chunks(sentences, limit)
+    return plans if len(plans) > 1 else []
+
+
 def summarize(
     text: str | bytes,
     *,
@@ -293,6 +319,7 @@ def summarize(
     source_id: str | None = None,
     engine: Engine | None = None,
     max_chars: int = MAX_CHARS,
+    chunk_chars: int | None = None,
     **options: Any,
 ) -> Briefing:
     """Summarize one Arabic news article into a grounded, bilingual `Briefing`.
@@ -305,8 +332,11 @@ def summarize(
         source_id: Your id for the article, copied to `briefing.source_id`.
         engine: A ready engine (overrides model/base_url), e.g. one shared across many calls.
         max_chars: Size limit of the article.
+        chunk_chars: Longer articles are read in chunks of about this many characters and merged
+            (`toolkit.chunking`); None = the engine's default (12,000 for model engines, never for
+            offline), 0 = never chunk.
         **options: `EngineOptions` fields: api_key, mode, max_reasks, max_tokens, timeout,
-            http_client, async_http_client.
+            http_client, async_http_client, transport.
 
     Returns:
         The briefing. Every claim's `article[evidence.start:evidence.end]` is its evidence.
@@ -320,6 +350,11 @@ def summarize(
     started = time.perf_counter()
     article, sentences, grounder = _prepare(text, max_chars)
     engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    plans = _chunk_plans(engine, sentences, len(article), chunk_chars)
+    if plans:  # long article: chunk, ground per chunk with global offsets, merge (toolkit.chunking)
+        return summarize_chunked(
+            engine, article, sentences, plans, assemble=assemble, started=started, source_id=source_id
+        )
     result = engine.run(EngineRequest(article=article, sentences=sentences, grounder=grounder))
     return assemble(result, grounder, engine_name=engine.name, started=started, source_id=source_id)
 
@@ -332,11 +367,17 @@ async def asummarize(
     source_id: str | None = None,
     engine: Engine | None = None,
     max_chars: int = MAX_CHARS,
+    chunk_chars: int | None = None,
     **options: Any,
 ) -> Briefing:
     """Async twin of `summarize` (same arguments, same result, same errors)."""
     started = time.perf_counter()
     article, sentences, grounder = _prepare(text, max_chars)
     engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    plans = _chunk_plans(engine, sentences, len(article), chunk_chars)
+    if plans:
+        return await asummarize_chunked(
+            engine, article, sentences, plans, assemble=assemble, started=started, source_id=source_id
+        )
     result = await engine.arun(EngineRequest(article=article, sentences=sentences, grounder=grounder))
     return assemble(result, grounder, engine_name=engine.name, started=started, source_id=source_id)

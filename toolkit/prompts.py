@@ -41,7 +41,9 @@ class PromptSet:
     env: jinja2.Environment
     version: str
 
-    def messages(self, sentences: Sequence[Sentence], *, max_claims: int | None = None) -> list[dict[str, str]]:
+    def messages(
+        self, sentences: Sequence[Sentence], *, max_claims: int | None = None
+    ) -> list[dict[str, str]]:
         """Render the chat messages for one article.
 
         Args:

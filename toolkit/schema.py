@@ -58,7 +58,8 @@ class Speaker(_Model):
     role: str | None = Field(
         default=None,
         max_length=160,
-        description="The speaker's role or title in English as the article gives it, e.g. 'French President'. "
+        description="The speaker's role or title in English as the article gives it, "
+        "e.g. 'French President'. "
         "Null if the article gives none.",
     )
 
@@ -141,7 +142,9 @@ class AttemptUsage(_Model):
         description="ok: the output validated; invalid: the output failed validation (it was re-asked, "
         "or salvaged after the last re-ask); transport_error: the HTTP call failed (no tokens known)."
     )
-    prompt_tokens: int = Field(default=0, ge=0, description="Prompt tokens the endpoint reported (0 if none).")
+    prompt_tokens: int = Field(
+        default=0, ge=0, description="Prompt tokens the endpoint reported (0 if none)."
+    )
     completion_tokens: int = Field(default=0, ge=0, description="Completion tokens the endpoint reported.")
 
 
@@ -172,7 +175,8 @@ class Meta(_Model):
     )
     latency_s: float = Field(ge=0.0, description="Wall-clock seconds for the whole summarize() call.")
     dropped_claims: list[DroppedClaim] = Field(
-        default_factory=list, description="Claims the model proposed that could not be grounded, with reasons."
+        default_factory=list,
+        description="Claims the model proposed that could not be grounded, with reasons.",
     )
     chunks: int = Field(default=1, ge=1, description="How many chunks the article was split into.")
     cached: bool = Field(default=False, description="True when this briefing came from the response cache.")
@@ -224,7 +228,8 @@ class LabelSpeaker(_Model):
 
     name_ar: str = Field(description="The speaker's name as written in the article.")
     aliases_en: list[str] = Field(
-        min_length=1, description="Acceptable English names, most usual first, e.g. ['Emmanuel Macron', 'Macron']."
+        min_length=1,
+        description="Acceptable English names, most usual first, e.g. ['Emmanuel Macron', 'Macron'].",
     )
     aliases_ar: list[str] = Field(default_factory=list, description="Other Arabic forms, e.g. ['ماكرون'].")
     role: str | None = Field(default=None, description="Role in English, if the article gives one.")
@@ -280,8 +285,12 @@ class SeedLabel(_Model):
     headline_en: str = Field(description="Reference English headline.")
     summary_ar: str = Field(description="Reference Arabic summary, 2-4 sentences, numbers as in the article.")
     summary_en: str = Field(description="Reference English summary.")
-    key_facts: list[LabelKeyFact] = Field(default_factory=list, description="Facts a good summary must carry.")
-    claims: list[LabelClaim] = Field(default_factory=list, description="Every attributed claim of the article.")
+    key_facts: list[LabelKeyFact] = Field(
+        default_factory=list, description="Facts a good summary must carry."
+    )
+    claims: list[LabelClaim] = Field(
+        default_factory=list, description="Every attributed claim of the article."
+    )
     entities: list[LabelEntity] = Field(default_factory=list, description="Named entities with aliases.")
 
 

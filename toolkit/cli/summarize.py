@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -12,7 +12,7 @@ from toolkit.cli._io import read_article, write_output
 from toolkit.pipeline import summarize
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """Output formats of `khulasa summarize`."""
 
     json = "json"
@@ -23,15 +23,20 @@ class OutputFormat(str, Enum):
 def summarize_command(
     article: Annotated[str, typer.Argument(help="Article file (UTF-8 text), or - for stdin.")],
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name, 'offline', or 'local:PATH.gguf'. Env: KHULASA_MODEL.")
+        str | None,
+        typer.Option(
+            "--model", "-m", help="Model name, 'offline', or 'local:PATH.gguf'. Env: KHULASA_MODEL."
+        ),
     ] = None,
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: KHULASA_BASE_URL.")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="json (Briefing) or md (English briefing).")] = (
-        OutputFormat.json
-    ),
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json (Briefing) or md (English briefing).")
+    ] = (OutputFormat.json),
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
     mode: Annotated[
         str | None, typer.Option(help="Instructor mode: tools (default), json_schema, json, md_json.")
     ] = None,

@@ -143,7 +143,7 @@ class _Recorder:
         self.attempts.append(
             AttemptUsage(
                 attempt=len(self.attempts) + 1,
-                outcome=outcome,  # type: ignore[arg-type]
+                outcome=outcome,
                 prompt_tokens=prompt,
                 completion_tokens=completion,
             )
@@ -368,7 +368,7 @@ class OpenAICompatEngine:
             last_output=recorder.last_raw,
             usage=[a.model_dump() for a in recorder.attempts],
             hint=hint
-            or "try a larger model, raise --max-reasks, or use --mode json_schema if the endpoint supports it",
+            or "try a larger model, raise --max-reasks, or --mode json_schema if the endpoint supports it",
         )
 
 
