@@ -14,6 +14,7 @@ from toolkit.errors import (
     ToolkitError,
 )
 from toolkit.pipeline import asummarize, summarize
+from toolkit.render import render_briefing, render_review
 from toolkit.schema import Briefing, Claim, Entity, Evidence, Meta, Speaker
 
 __all__ = [
@@ -29,5 +30,7 @@ __all__ = [
     "Speaker",
     "ToolkitError",
     "asummarize",
+    "render_briefing",
+    "render_review",
     "summarize",
 ]
