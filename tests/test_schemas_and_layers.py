@@ -60,3 +60,19 @@ def test_public_api_is_small_and_importable() -> None:
 def test_import_layers_hold() -> None:
     proc = subprocess.run(["lint-imports"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_saved_briefing_round_trips_with_its_computed_totals() -> None:
+    from toolkit.schema import AttemptUsage, Briefing, Meta
+
+    meta = Meta(
+        engine="openai_compat",
+        toolkit_version="0",
+        latency_s=1.0,
+        attempts=[AttemptUsage(attempt=1, outcome="invalid", prompt_tokens=10, completion_tokens=5)],
+    )
+    b = Briefing(headline_ar="عنوان", summary_ar="ملخص", meta=meta)
+    text = b.model_dump_json()
+    assert '"total_tokens":15' in text
+    again = Briefing.model_validate_json(text)
+    assert again == b and again.meta.total_tokens == 15

@@ -9,9 +9,9 @@ Field descriptions are written as instructions, because the LLM-facing drafts in
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 ClaimKind = Literal[
     "statement",
@@ -180,6 +180,15 @@ class Meta(_Model):
     )
     chunks: int = Field(default=1, ge=1, description="How many chunks the article was split into.")
     cached: bool = Field(default=False, description="True when this briefing came from the response cache.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        # The totals below are serialized for readers but derived from `attempts`: accept them back
+        # (so a saved Briefing round-trips) and recompute them, rather than trust a stale copy.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

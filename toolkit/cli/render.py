@@ -14,7 +14,7 @@ from toolkit.cli._io import read_article, write_output
 from toolkit.errors import InputError
 from toolkit.pipeline import summarize
 from toolkit.render import render_briefing, render_review
-from toolkit.schema import Briefing, Meta
+from toolkit.schema import Briefing
 
 _MODEL_HELP = "For .txt input: model name, 'offline', or 'local:PATH.gguf'. Env: KHULASA_MODEL."
 _BASE_URL_HELP = "For .txt input: OpenAI-compatible endpoint. Env: KHULASA_BASE_URL."
@@ -61,18 +61,6 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
     return files
 
 
-def _without_computed(data: object) -> object:
-    """Drop Meta's computed fields (n_attempts, *_tokens) that `model_dump_json` writes.
-
-    They are derived from `meta.attempts` and recomputed on load, but `extra="forbid"` rejects them, so
-    a Briefing written by `khulasa summarize` would not load back. Everything else stays strict.
-    """
-    if isinstance(data, dict) and isinstance(data.get("meta"), dict):
-        meta = {k: v for k, v in data["meta"].items() if k not in Meta.model_computed_fields}
-        return {**data, "meta": meta}
-    return data
-
-
 def load_briefing(path: Path) -> Briefing:
     """Read and validate a saved Briefing JSON file.
 
@@ -90,7 +78,7 @@ def load_briefing(path: Path) -> Briefing:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not JSON ({exc})", hint=_HINT_JSON) from exc
     try:
-        return Briefing.model_validate_json(json.dumps(_without_computed(data), ensure_ascii=False))
+        return Briefing.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
