@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
 
 from toolkit.errors import ToolkitError
@@ -23,6 +24,7 @@ app = typer.Typer(
 # Sub-command modules register themselves on `app` (one import line each).
 from toolkit.cli import render as _render  # noqa: E402,F401
 from toolkit.cli import seeds as _seeds  # noqa: E402,F401
+from toolkit.cli import eval as _eval  # noqa: E402,F401
 from toolkit.cli import summarize as _summarize  # noqa: E402,F401
 
 
@@ -36,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         The process exit code.
     """
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click *returns* a command's typer.Exit code instead of raising it.
+        rc = app(args=argv, standalone_mode=False)
     except ToolkitError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         if exc.hint:
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         print("aborted", file=sys.stderr)
         return 130
-    except (typer.BadParameter, __import__("click").ClickException) as exc:
+    except click.ClickException as exc:  # usage errors, bad options
         exc.show()
         return 2
-    return 0
+    return rc if isinstance(rc, int) else 0
