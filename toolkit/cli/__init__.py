@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from toolkit.errors import ToolkitError
@@ -22,9 +21,9 @@ app = typer.Typer(
 )
 
 # Sub-command modules register themselves on `app` (one import line each).
+from toolkit.cli import eval as _eval  # noqa: E402,F401
 from toolkit.cli import render as _render  # noqa: E402,F401
 from toolkit.cli import seeds as _seeds  # noqa: E402,F401
-from toolkit.cli import eval as _eval  # noqa: E402,F401
 from toolkit.cli import summarize as _summarize  # noqa: E402,F401
 
 
@@ -50,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         print("aborted", file=sys.stderr)
         return 130
-    except click.ClickException as exc:  # usage errors, bad options
-        exc.show()
-        return 2
+    except typer.TyperException as exc:  # usage errors and bad options (typer vendors click)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 2) or 2)
     return rc if isinstance(rc, int) else 0
