@@ -6,6 +6,7 @@
 The public API is what `__all__` lists; everything else is internal and may change.
 """
 
+from toolkit.batch import asummarize_many, summarize_many
 from toolkit.errors import (
     ConfigurationError,
     InputError,
@@ -30,7 +31,9 @@ __all__ = [
     "Speaker",
     "ToolkitError",
     "asummarize",
+    "asummarize_many",
     "render_briefing",
     "render_review",
     "summarize",
+    "summarize_many",
 ]

@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 
 # Sub-command modules register themselves on `app` (one import line each).
+from toolkit.cli import batch as _batch  # noqa: E402,F401
 from toolkit.cli import eval as _eval  # noqa: E402,F401
 from toolkit.cli import render as _render  # noqa: E402,F401
 from toolkit.cli import seeds as _seeds  # noqa: E402,F401

@@ -1,0 +1,146 @@
+"""`khulasa batch` (many articles, resumable; or OpenAI's Batch API) and `khulasa cache stats|clear`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from toolkit.cli import app
+from toolkit.errors import InputError
+
+cache_app = typer.Typer(help="The on-disk response cache ($KHULASA_CACHE_DIR or ~/.cache/khulasa).")
+app.add_typer(cache_app, name="cache")
+
+
+class BatchAction(StrEnum):
+    """Steps of the OpenAI Batch API path."""
+
+    submit = "submit"
+    status = "status"
+    collect = "collect"
+
+
+@app.command("batch")
+def batch_command(
+    source: Annotated[
+        str | None,
+        typer.Argument(help='Folder of .txt files (id = file stem) or JSONL of {"id", "text"} lines.'),
+    ] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="Results JSONL (appended; resumable).")] = (
+        "results.jsonl"
+    ),
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name or 'offline'.")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at most.")] = 8,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run failed ids again.")] = False,
+    max_cost: Annotated[
+        float | None, typer.Option("--max-cost", help="Stop before spending more (USD).")
+    ] = None,
+    chunk_chars: Annotated[
+        int | None, typer.Option(help="Chunk articles longer than this (0 = never; default 12000 for LLMs).")
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="Instructor mode: tools, json_schema, json, md_json.")
+    ] = None,
+    max_reasks: Annotated[int, typer.Option(help="Validation re-asks after the first attempt.")] = 2,
+    max_tokens: Annotated[int | None, typer.Option(help="Output token budget per call.")] = None,
+    timeout: Annotated[float, typer.Option(help="Per-request timeout, seconds.")] = 300.0,
+    max_attempts: Annotated[int, typer.Option(help="HTTP attempts per call (transport retries).")] = 5,
+    max_wait: Annotated[float, typer.Option(help="Longest back-off/Retry-After wait, seconds.")] = 60.0,
+    progress: Annotated[bool, typer.Option(help="Progress on stderr.")] = True,
+    openai_batch: Annotated[
+        BatchAction | None,
+        typer.Option("--openai-batch", help="Use OpenAI's Batch API instead: submit, status or collect."),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="With --openai-batch collect: poll until done.")
+    ] = False,
+) -> None:
+    """Summarize many articles into one JSONL (re-run to resume; each id once)."""
+    if openai_batch is not None:
+        _openai_batch(openai_batch, source, output, model, base_url, max_tokens, wait)
+        return
+    if source is None:
+        raise InputError("no input given", hint="khulasa batch FOLDER_OR_JSONL -o results.jsonl")
+    from toolkit.batch import summarize_many
+    from toolkit.engines.openai_compat import TransportPolicy
+
+    policy = TransportPolicy(
+        max_attempts=max_attempts, initial_wait=min(1.0, max_wait), max_wait=max_wait, timeout=timeout
+    )
+    report = summarize_many(
+        source,
+        output=output,
+        concurrency=concurrency,
+        model=model,
+        base_url=base_url,
+        cache=not no_cache,
+        retry_failed=retry_failed,
+        max_cost=max_cost,
+        chunk_chars=chunk_chars,
+        progress=progress,
+        transport=policy,
+        mode=mode,
+        max_reasks=max_reasks,
+        max_tokens=max_tokens,
+    )
+    typer.echo(report.summary(), err=True)
+    if report.stats.failed or report.stopped:
+        raise typer.Exit(1)
+
+
+def _openai_batch(
+    action: BatchAction,
+    source: str | None,
+    output: str,
+    model: str | None,
+    base_url: str | None,
+    max_tokens: int | None,
+    wait: bool,
+) -> None:
+    from toolkit.batch import openai_batch as ob
+
+    if action is BatchAction.submit:
+        if source is None:
+            raise InputError(
+                "submit needs the input", hint="khulasa batch INPUT -o results.jsonl --openai-batch submit"
+            )
+        state = ob.submit(source, output, model=model, base_url=base_url, max_tokens=max_tokens)
+        typer.echo(
+            f"submitted {state.batch_id} ({len(state.ids)} requests); state in {ob.state_path(output)}"
+        )
+        return
+    if action is BatchAction.status:
+        typer.echo(ob.describe(ob.status(output, base_url=base_url)))
+        return
+    report = ob.collect(output, base_url=base_url, wait=wait)
+    typer.echo(report.summary(), err=True)
+    if not report.finished or report.failed:
+        raise typer.Exit(1)
+
+
+@cache_app.command("stats")
+def cache_stats() -> None:
+    """Entries, size and location of the response cache."""
+    from toolkit.cache import ResponseCache
+
+    cache = ResponseCache()
+    stats = cache.stats()
+    cache.close()
+    typer.echo(f"cache: {stats.path}\nentries: {stats.entries}\nsize: {stats.size_bytes / 1e6:.1f} MB")
+    for name, n in stats.by_model.items():
+        typer.echo(f"  {name}: {n}")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached response."""
+    from toolkit.cache import ResponseCache
+
+    cache = ResponseCache()
+    n = cache.clear()
+    cache.close()
+    typer.echo(f"cleared {n} cached response(s) from {cache.path}")
