@@ -1,0 +1,504 @@
+"""Claim extraction of the offline engine: attribution cues → speaker, kind, evidence, condition.
+
+Per sentence, on folded tokens: find reporting verbs (`_offline_cues.VERBS`) and source phrases
+(وفق، بحسب، نقلاً عن…); read the speaker after the verb (VSO), before it (SVO, also after أن/فإن and
+auxiliaries such as وكانت), or carry it over from the previous claim for pronoun-only follow-ups
+(وأضاف، وزاد: «…») and participles (مشيراً إلى أن…); take the evidence from the complement (the
+quotation when the complement is one, else the clause after أن/إن/إلى/على… to the end of the clause).
+A speech verb inside a statement's reported words with its own subject (أفاد البيان بأن الرئيس «أبرز…»)
+makes the person the speaker and the statement the channel (`attributed_via`).
+
+Evidence is always cut from the original article through the fold's offset map, so it grounds exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from toolkit.arabic import Folded, Sentence
+from toolkit.drafts import ClaimDraft
+from toolkit.engines._offline_cues import (
+    ALA,
+    AN,
+    AN_PREP,
+    ANY,
+    AUXILIARIES,
+    BI,
+    CALL_PHRASES,
+    CHANNEL_WORDS,
+    CLAUSE_OPENERS,
+    COLON,
+    COMPLEMENTIZERS,
+    CONDITIONAL_IN_NEXT,
+    CONDITIONAL_WORDS,
+    ILA,
+    MIN,
+    NOT_CONDITIONAL_AFTER_IDHA,
+    QUOTE,
+    SOURCE_WORDS,
+    STATEMENT_WORDS,
+    TITLE_HEADS,
+    VERBS,
+    WARNING_PHRASES,
+    Verb,
+)
+from toolkit.engines._offline_np import NP, Sent, Tok, _chain, _clean, _is_adj, _strip_li, name_end, parse_np
+from toolkit.engines._offline_spans import EDGE, MAX_QUOTE, clause_end, cut, tighten
+from toolkit.schema import ClaimKind
+
+_WORD_RE = re.compile(r"\w+")
+_SCAN = 14  # how far after the subject a complement introducer may be (skips «في مؤتمر صحفي عقب…»)
+_CARRY_SENTENCES = 2  # a pronoun-only follow-up refers back at most this many sentences
+_DUALS = frozenset({"الرييسان", "الوزيران", "الزعيمان", "رييسا"})
+_NAQAL = "نقل"
+_COORD = frozenset({"وان", "وانه", "وانها", "وبان"})
+
+
+@dataclass
+class _Found:
+    cue: int
+    verb: Verb
+    np: NP
+    outer: NP  # the speaker before an inner speech verb replaced it (for follow-ups)
+    explicit: bool
+    start: int  # folded start of the claim text (subject or verb)
+    ev: tuple[int, int]  # folded evidence bounds (before tightening)
+    in_quote: bool = False  # the verb opens a quotation («أبرز…»): evidence is that quotation
+    fem: bool = False
+
+
+class ClaimExtractor:
+    """Extracts attributed claims from one article. Use once per article."""
+
+    def __init__(self, article: str, sentences: list[Sentence], folded: Folded) -> None:
+        """Prepare token lists and the names the article introduces with titles.
+
+        Args:
+            article: The original article.
+            sentences: Its sentences.
+            folded: ``fold(article)``.
+        """
+        self.article = article
+        self.folded = folded
+        self.sents: list[Sent] = []
+        for s in sentences:
+            fs, fe = folded.to_folded(s.start), folded.to_folded(s.end)
+            toks = [Tok(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(folded.text, fs, fe)]
+            self.sents.append(Sent(folded, article, toks, fs, fe))
+        self.full_names: dict[str, list[str]] = {}  # folded surname → full names
+        self.title_alias: dict[str, str] = {}  # folded title → name (الرئيس الفرنسي → إيمانويل ماكرون)
+        self.fem_names: set[str] = set()
+        self._collect_names()
+        self.surnames = frozenset(self.full_names)
+        self.last_outer: tuple[NP, int] | None = None
+        self.last_statement: tuple[str, str] | None = None
+        self.recent: list[str] = []  # speakers in order, for resolving a shared surname
+        self.titles: dict[str, str] = {}  # speaker → folded title it was introduced with
+        self.speaker_types: dict[str, str] = {}  # speaker → person/organization/location/source
+
+    # --- names ---------------------------------------------------------------------------------
+
+    def _collect_names(self) -> None:
+        for s in self.sents:
+            toks = s.toks
+            for j, t in enumerate(toks):
+                if t.w in _DUALS:
+                    self._dual(s, j)
+                elif t.w in TITLE_HEADS and (j == 0 or toks[j - 1].w not in TITLE_HEADS):
+                    k = _chain(s, j, TITLE_HEADS)
+                    n = name_end(s, k, frozenset()) if k < len(toks) and _clean(s.gap(k), False) else k
+                    if n > k:
+                        self._add_name(
+                            s.words(k, n), s.words(j, k) if k - j >= 2 else None, toks[j].w.endswith("ه")
+                        )
+
+    def _dual(self, s: Sent, j: int) -> None:
+        # الرئيسان الفرنسي إيمانويل ماكرون، والروسي فلاديمير بوتين
+        toks = s.toks
+        head = "الرييس" if toks[j].w.startswith(("الرييس", "رييس")) else toks[j].w[:-2]
+        k = j + 1
+        for _ in range(2):
+            if k >= len(toks):
+                return
+            adj = toks[k].w[1:] if toks[k].w.startswith("وال") else toks[k].w
+            if not _is_adj(adj):
+                return
+            n = name_end(s, k + 1, frozenset())
+            if n == k + 1:
+                return
+            self._add_name(s.words(k + 1, n), None, False)
+            self.title_alias[f"{head} {adj}"] = s.words(k + 1, n)
+            k = n
+
+    def _add_name(self, name: str, title: str | None, fem: bool) -> None:
+        words = _WORD_RE.findall(self.fold(name))
+        if len(words) >= 2:
+            known = self.full_names.setdefault(words[-1], [])
+            if name not in known:
+                known.append(name)
+        if title is not None:
+            self.title_alias.setdefault(" ".join(_WORD_RE.findall(self.fold(title))), name)
+        if fem:
+            self.fem_names.add(name)
+
+    @staticmethod
+    def fold(text: str) -> str:
+        """Fold a short text the way the article was folded."""
+        from toolkit.arabic import fold_text
+
+        return fold_text(text)
+
+    def _canonical(self, np: NP, fem: bool) -> str:
+        """The fullest form of a speaker's name the article gives."""
+        if np.type != "person":
+            return np.name
+        key = " ".join(_WORD_RE.findall(self.fold(np.name)))
+        if np.title is not None and np.name == np.title:
+            if key in self.title_alias:
+                return self.title_alias[key]
+            head = key.removeprefix("ال")
+            for name in reversed(self.recent):
+                if self.titles.get(name, "").removeprefix("ال").startswith(head) and " " not in key:
+                    return name
+            return np.name
+        if " " in key:  # a known full name followed by the object: أنطونيو غوتيريش المجتمع الدولي
+            for names in self.full_names.values():
+                for full in names:
+                    fk = " ".join(_WORD_RE.findall(self.fold(full)))
+                    if key.startswith(fk + " "):
+                        return full
+        cands = self.full_names.get(key, []) if " " not in key else []
+        if len(cands) > 1:
+            gendered = [c for c in cands if (c in self.fem_names) == fem]
+            cands = gendered or cands
+        if len(cands) > 1:
+            ranked = [c for c in reversed(self.recent) if c in cands]
+            cands = ranked[:1] or cands[:1]
+        return cands[0] if cands else np.name
+
+    # --- sentences -----------------------------------------------------------------------------
+
+    def run(self) -> list[ClaimDraft]:
+        """Extract claims from every sentence, in article order.
+
+        Returns:
+            Claim drafts whose quotes are exact substrings of the article.
+        """
+        claims: list[ClaimDraft] = []
+        for sid, s in enumerate(self.sents):
+            for f in self._sentence(sid, s):
+                draft = self._draft(s, f)
+                if draft is not None:
+                    claims.append(draft)
+        return claims
+
+    def _sentence(self, sid: int, s: Sent) -> list[_Found]:
+        self._note_statements(s)
+        src = self._source_phrase(s)
+        found: list[_Found] = []
+        for i, t in enumerate(s.toks):
+            verb = VERBS.get(t.w)
+            if verb is None or (i > 0 and s.toks[i - 1].w == "عدم"):  # طلب عدم ذكر اسمه
+                continue
+            for f in self._read_cue(sid, s, i, verb, found, src):
+                self._place(s, found, f)
+        if not found and src is not None:
+            extra = self._source_claim(s, src)
+            if extra is not None:
+                found.append(extra)
+        if found:
+            self.last_outer = (found[-1].outer, sid)
+        return found
+
+    def _note_statements(self, s: Sent) -> None:
+        for j, t in enumerate(s.toks):
+            if t.w in STATEMENT_WORDS and t.w != "البيان":
+                np = parse_np(s, j, self.surnames, self.last_statement)
+                if np is not None and np.via is not None and np.via != np.name:
+                    self.last_statement = (np.name, np.via)
+
+    def _source_phrase(self, s: Sent) -> tuple[NP, int] | None:
+        """وفق بيان للإليزيه / بحسب وزارة الصحة / نقلاً عن مصدر: (speaker with channel, source index)."""
+        toks = s.toks
+        for t, tok in enumerate(toks):
+            if tok.w not in SOURCE_WORDS:
+                continue
+            j = t + 1
+            if j < len(toks) and toks[j].w in {"ل", "عن"}:
+                j += 1
+            if j >= len(toks):
+                return None
+            w = toks[j].w
+            stripped = _strip_li(w) if toks[j - 1].w != "عن" and w not in STATEMENT_WORDS else w
+            shifted = Tok(stripped, toks[j].fs + max(0, len(w) - len(stripped)), toks[j].fe)
+            sub = Sent(s.folded, s.article, [*toks[:j], shifted, *toks[j + 1 :]], s.fs, s.fe)
+            np = parse_np(sub, j, self.surnames, self.last_statement)
+            if np is None:
+                return None
+            if np.via is None and stripped in CHANNEL_WORDS:
+                np = replace(np, via=sub.words(j, np.end))
+            if np.via is None and np.type != "source":
+                np = replace(np, via=s.words(t, np.end))
+            return np, t
+        return None
+
+    def _source_claim(self, s: Sent, src: tuple[NP, int]) -> _Found | None:
+        np, t = src
+        toks = s.toks
+        if t <= 2:  # «وبحسب بيان …، فإن …»: the content follows the comma
+            k = np.end
+            while k < len(toks) and "," not in s.gap(k) and k - np.end < 8:
+                k += 1
+            while k < len(toks) and toks[k].w in {"فان", "ان", "فقد", "قد"}:
+                k += 1
+            if k >= len(toks):
+                return None
+            ev = (toks[k].fs, s.fe)
+        else:  # «…، بحسب وزارة الصحة.»: the content precedes
+            ev = (toks[0].fs, toks[t - 1].fe)
+        verb = Verb("", "report", frozenset({ANY}))
+        return _Found(t, verb, np, np, True, ev[0], ev)
+
+    # --- one cue -------------------------------------------------------------------------------
+
+    def _read_cue(
+        self, sid: int, s: Sent, i: int, verb: Verb, found: list[_Found], src: tuple[NP, int] | None
+    ) -> list[_Found]:
+        toks = s.toks
+        np, explicit, after, start = None, False, i + 1, toks[i].fs
+        if verb.participle:
+            np = found[-1].outer if found else self._statement_before(s, i) or self._carry(sid)
+        else:
+            svo = self._svo(s, i)
+            if svo is not None:
+                np, explicit, start = svo[0], True, toks[svo[1]].fs
+            elif i + 1 < len(toks) and _clean(s.gap(i + 1), False):
+                np = parse_np(s, i + 1, self.surnames, self.last_statement, bi=BI in verb.intro)
+                if np is not None and found and "," in s.gap(i) and np.type in {"organization", "location"}:
+                    np = None  # «…، ودعا مجلس النواب إلى»: same speaker, the phrase is the object
+                elif np is not None:
+                    explicit, after = True, np.end
+            if verb.lemma == _NAQAL:
+                relayed = self._relayed(s, i)
+                if relayed is None:
+                    return []
+                np, after = relayed
+                explicit = True
+        if verb.inner_only and not explicit:
+            return []
+        if np is None and found:
+            np = found[-1].outer  # a second verb of the same sentence: «…، ودعا مجلس النواب إلى»
+        if np is None:
+            np = src[0] if src is not None and src[1] < i else self._carry(sid)
+        if np is None:
+            return []
+        in_quote = self._opens_quote(s, i)
+        begin = toks[i].fs if in_quote else self._complement(s, after, verb)
+        if begin is None:
+            return []
+        if src is not None and np.via is None and explicit and src[1] < i:
+            np = replace(np, via=src[0].via)
+        fem = self._is_fem(toks[i].w, verb)
+        parts = self._parts(s, i, begin)
+        return [
+            _Found(i, verb, np, np, explicit, start if n == 0 else a, (a, b), in_quote and n == 0, fem)
+            for n, (a, b) in enumerate(parts)
+        ]
+
+    def _opens_quote(self, s: Sent, i: int) -> bool:
+        """Tell whether the verb is the first word of a quotation («أبرز ضرورة…»)."""
+        g = s.gap(i)
+        if not g.endswith('"'):
+            return False
+        pos = (s.toks[i - 1].fe if i > 0 else s.fs) + len(g) - 1
+        at = self.folded.offsets[pos]
+        ch = self.article[at]
+        return ch in "«“" or (ch == '"' and (at == 0 or self.article[at - 1].isspace()))
+
+    def _relayed(self, s: Sent, i: int) -> tuple[NP, int] | None:
+        """نقلت صحيفة «X» عن مصدر في الشركة أن…: the source speaks, the outlet is the channel."""
+        toks = s.toks
+        for t in range(i + 1, min(len(toks), i + 8)):
+            if toks[t].w == "عن" and t > i + 1:
+                np = parse_np(s, t + 1, self.surnames, self.last_statement)
+                if np is None:
+                    return None
+                outlet = s.words(i + 1, t).strip(EDGE)
+                return replace(np, via=cut(outlet, 160)), np.end
+        return None
+
+    def _carry(self, sid: int) -> NP | None:
+        if self.last_outer is None or sid - self.last_outer[1] > _CARRY_SENTENCES:
+            return None
+        return self.last_outer[0]
+
+    def _statement_before(self, s: Sent, i: int) -> NP | None:
+        for j in range(i - 1, -1, -1):
+            if s.toks[j].w in STATEMENT_WORDS:
+                return parse_np(s, j, self.surnames, self.last_statement)
+        return None
+
+    def _svo(self, s: Sent, i: int) -> tuple[NP, int] | None:
+        """A subject written before the verb, back to a clause opener: (phrase, first token)."""
+        toks = s.toks
+        j = i
+        while j > 0 and i - j < 8 and _clean(s.gap(j), True):
+            w = toks[j - 1].w
+            if w in CLAUSE_OPENERS or w in AUXILIARIES or w in VERBS or w in SOURCE_WORDS:
+                break
+            j -= 1
+        if j == i or (j > 0 and toks[j - 1].w not in CLAUSE_OPENERS | AUXILIARIES and _clean(s.gap(j), True)):
+            return None
+        np = parse_np(s, j, self.surnames, self.last_statement)
+        if np is None or np.end != i:
+            return None
+        return np, j
+
+    def _complement(self, s: Sent, k: int, verb: Verb) -> int | None:
+        """Folded start of the reported words after the subject (or verb) ending at token k-1."""
+        toks = s.toks
+        intro = verb.intro
+        for t in range(k, min(len(toks), k + _SCAN) + 1):
+            g = s.gap(t)
+            if t == len(toks) and t > k:
+                break
+            if t > k and any(c in g for c in ".;?!"):
+                return None
+            if ":" in g and COLON in intro:
+                return _after(s, t, g.index(":") + 1)
+            if '"' in g and t == k and (intro & {QUOTE, COLON, AN}):
+                return _after(s, t, g.index('"'))
+            if t == len(toks):
+                break
+            w = toks[t].w
+            if (
+                t > k
+                and w in VERBS
+                and not VERBS[w].participle
+                and not VERBS[w].inner_only
+                and toks[t - 1].w != "عدم"
+            ):
+                break
+            if w in COMPLEMENTIZERS and AN in intro:
+                return toks[t].fe
+            if (
+                w in {"الي", "والي"}
+                and t + 1 < len(toks)
+                and toks[t + 1].w in COMPLEMENTIZERS
+                and intro & {ILA, AN}
+            ):
+                return toks[t + 1].fe
+            near = t - k <= 3
+            if (w == "الي" and ILA in intro) or (w == "علي" and ALA in intro):
+                return toks[t].fe
+            if near and ((w == "من" and MIN in intro) or (w == "عن" and AN_PREP in intro)):
+                return toks[t].fe
+            if near and BI in intro and w.startswith("ب") and len(w) > 3 and w not in COMPLEMENTIZERS:
+                return toks[t].fs
+        if ANY in intro and k < len(toks):
+            return toks[k].fs
+        return None
+
+    def _parts(self, s: Sent, i: int, begin: int) -> list[tuple[int, int]]:
+        """Split the reported words at «، مشيراً…» / «، وقال…» (a new claim) and «، وأن…» (a second one)."""
+        toks = s.toks
+        parts: list[tuple[int, int]] = []
+        a = begin
+        for t in range(i + 1, len(toks)):
+            if toks[t].fs <= a or "," not in s.gap(t):
+                continue
+            w = toks[t].w
+            verb = VERBS.get(w)
+            if verb is not None and (verb.participle or w.startswith("و")) and not verb.inner_only:
+                return [*parts, (a, toks[t - 1].fe)]
+            if w in _COORD:
+                parts.append((a, toks[t - 1].fe))
+                a = toks[t].fe
+        return [*parts, (a, s.fe)]
+
+    @staticmethod
+    def _is_fem(w: str, verb: Verb) -> bool:
+        base = w[1:] if w[:1] in "وف" and w[1:] in VERBS else w
+        if verb.participle:
+            return base.endswith("ه")
+        return base == verb.lemma + "ت" or (base.startswith("ت") and not verb.lemma.startswith("ت"))
+
+    def _place(self, s: Sent, found: list[_Found], f: _Found) -> None:
+        pos = s.toks[f.cue].fs
+        for idx, g in enumerate(found):
+            if g.ev[0] <= pos < g.ev[1]:
+                if f.explicit and g.np.via is not None and f.np.type in {"person", "source"}:
+                    found[idx] = replace(f, np=replace(f.np, via=g.np.via), outer=g.outer)
+                return
+        if not f.verb.inner_only:
+            found.append(f)
+
+    # --- drafts --------------------------------------------------------------------------------
+
+    def _draft(self, s: Sent, f: _Found) -> ClaimDraft | None:
+        span = tighten(self.article, *self.folded.span_to_original(*f.ev), f.in_quote)
+        if span is None:
+            return None
+        a, b = span
+        quote = self.article[a:b]
+        speaker = self._canonical(f.np, f.fem)
+        if f.np.type == "person" and f.fem and f.np.name == speaker:
+            self.fem_names.add(speaker)
+        self.recent.append(speaker)
+        self.speaker_types.setdefault(speaker, f.np.type)
+        if f.np.title is not None and speaker != f.np.title:
+            self.titles.setdefault(speaker, " ".join(_WORD_RE.findall(self.fold(f.np.title))))
+        condition = self._condition(s, f)
+        c0 = self.folded.span_to_original(f.start, f.start + 1)[0]
+        claim_text = cut(self.article[c0:b].strip(EDGE), MAX_QUOTE) if c0 < b else quote
+        return ClaimDraft(
+            speaker_ar=cut(speaker, 120),
+            kind=self._kind(f, quote),
+            claim_ar=claim_text or quote,
+            quote_ar=quote,
+            conditional=condition is not None,
+            condition=condition,
+            attributed_via=cut(f.np.via, 160) if f.np.via else None,
+        )
+
+    def _kind(self, f: _Found, quote: str) -> ClaimKind:
+        kind = f.verb.kind
+        fq = self.fold(quote)
+        if kind in {"statement", "report", "assessment"} and any(p in fq for p in WARNING_PHRASES):
+            return "warning"
+        if kind == "statement" and any(fq.startswith(p) or f" {p}" in fq[:40] for p in CALL_PHRASES):
+            return "call"
+        if kind == "statement" and f.np.type == "organization" and f.np.via is not None:
+            return "report"  # a statement asserting facts in its own name
+        return kind
+
+    def _condition(self, s: Sent, f: _Found) -> str | None:
+        """The conditional clause governing the claim (إذا، في حال، لو، conditional إن), if any."""
+        toks = s.toks
+        text = self.folded.text
+        for t in range(f.cue, len(toks)):
+            tok = toks[t]
+            if tok.fs >= f.ev[1]:
+                break
+            prev = toks[t - 1].w if t else ""
+            nxt = toks[t + 1].w if t + 1 < len(toks) else ""
+            hit = (tok.w in CONDITIONAL_WORDS and prev not in NOT_CONDITIONAL_AFTER_IDHA) or (
+                tok.w in {"في", "وفي"} and nxt in {"حال", "حاله"} and "," not in s.gap(t + 1)
+            )
+            if not hit and tok.w == "ان" and nxt in CONDITIONAL_IN_NEXT:
+                hit = self.article[self.folded.span_to_original(tok.fs, tok.fe)[0]] == "إ"
+            if hit:
+                end = clause_end(text, tok.fs, s.fe)
+                a, b = self.folded.span_to_original(tok.fs, end)
+                return cut(self.article[a:b].strip(EDGE + "«»“”\"'"), 300) or None
+        return None
+
+
+def _after(s: Sent, t: int, offset: int) -> int:
+    """Folded position `offset` characters into the gap before token t, past spaces."""
+    base = s.toks[t - 1].fe if t > 0 else s.fs
+    pos = base + offset
+    while pos < s.fe and s.folded.text[pos] == " ":
+        pos += 1
+    return pos

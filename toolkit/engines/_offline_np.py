@@ -1,0 +1,364 @@
+"""Noun-phrase reading for the offline engine: who is the subject of a reporting verb.
+
+Works on folded tokens of one sentence. A subject is one of: a statement (بيان للإليزيه), a
+spokesperson (المتحدث باسم الخارجية), a title chain with or without a name (رئيس الأركان الفرنسي
+الجنرال فرنسوا لوكوانتر), an institution (اتحاد الغرف التجارية، الكرملين), an anonymous source
+(مصدر في البنك المركزي), a place used as an actor (روسيا) or a bare name (ماكرون).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toolkit.arabic import Folded, fold_text
+from toolkit.engines._offline_cues import (
+    CLAUSE_OPENERS,
+    COMPLEMENTIZERS,
+    INSTITUTION_ALIASES,
+    INSTITUTION_HEADS,
+    INSTITUTIONS,
+    PLACES,
+    SOURCE_HEADS,
+    SPOKES_HEADS,
+    STATEMENT_WORDS,
+    STOP,
+    TITLE_HEADS,
+    TITLE_LINKS,
+    VERBS,
+)
+
+_NOT_NAME = STOP | COMPLEMENTIZERS | CLAUSE_OPENERS | TITLE_HEADS | INSTITUTION_HEADS | SOURCE_HEADS
+_STATEMENT_FILLERS = frozenset({"صادر", "صادرا", "عن", "رسمي", "رسميا", "مشترك", "صحفي", "مقتضب"})
+_SOURCE_ADJ = frozenset({"مطلع", "مطلعه", "رفيع", "المستوي", "مقرب", "مقربه", "بارز"})
+_LI_NOUNS = frozenset(
+    fold_text(w)
+    for w in ["لكرة", "لشؤون", "لحقوق", "لمكافحة", "لحماية", "لتنظيم", "لدعم", "لإدارة", "لتطوير", "للشؤون"]
+)
+_HERE = frozenset({"البلاد", "المنطقه", "العاصمه"})
+_STATE_WORDS = frozenset({"جمهوريه", "دوله", "مملكه", "اماره", "حكومه"})
+_NOUN_ENDINGS = ("ه", "ين", "ان", "ون", "ات")
+_ADJ_WORDS = frozenset({"العام", "الاعلي", "الاول", "الصحفي", "الخاص", "الدايم", "المتحده", "العليا"})
+
+
+@dataclass(frozen=True)
+class Tok:
+    """A folded word of the article.
+
+    Attributes:
+        w: The folded word.
+        fs: Start in the folded article.
+        fe: End in the folded article.
+    """
+
+    w: str
+    fs: int
+    fe: int
+
+
+@dataclass
+class NP:
+    """A subject noun phrase.
+
+    Attributes:
+        name: The speaker as it should be shown (a name, a title, an institution).
+        type: person, organization, location or source.
+        end: Index of the first token after the phrase.
+        via: The channel the words come through (a statement, a spokesperson), if any.
+        title: The title phrase in front of a person's name, if any.
+    """
+
+    name: str
+    type: str
+    end: int
+    via: str | None = None
+    title: str | None = None
+
+
+class Sent:
+    """Tokens of one sentence plus helpers to read the original text around them."""
+
+    def __init__(self, folded: Folded, article: str, toks: list[Tok], fs: int, fe: int) -> None:
+        """Wrap the tokens of one sentence.
+
+        Args:
+            folded: The folded article.
+            article: The original article.
+            toks: The sentence's tokens.
+            fs: Folded start of the sentence.
+            fe: Folded end of the sentence.
+        """
+        self.folded = folded
+        self.article = article
+        self.toks = toks
+        self.fs = fs
+        self.fe = fe
+
+    def gap(self, i: int) -> str:
+        """Folded text between token i-1 (or the sentence start) and token i (or the sentence end)."""
+        a = self.toks[i - 1].fe if i > 0 else self.fs
+        b = self.toks[i].fs if i < len(self.toks) else self.fe
+        return self.folded.text[a:b]
+
+    def orig(self, fs: int, fe: int) -> str:
+        """The original text of a folded span."""
+        s, e = self.folded.span_to_original(fs, fe)
+        return self.article[s:e]
+
+    def words(self, i: int, j: int) -> str:
+        """The original text of tokens i..j-1."""
+        return self.orig(self.toks[i].fs, self.toks[j - 1].fe)
+
+
+def _clean(gap: str, loose: bool) -> bool:
+    # Inside a noun phrase only spaces separate words; SVO subjects may be parenthesized or quoted.
+    allowed = ' ()"' if loose else " "
+    return all(c in allowed for c in gap)
+
+
+def _strip_li(w: str) -> str:
+    # لل + noun is ل + the definite noun: للإليزيه → الإليزيه; ل + noun: لوزارة → وزارة.
+    if w.startswith("لل") and len(w) > 4:
+        return "ال" + w[2:]
+    if w.startswith("ل") and len(w) > 3:
+        return w[1:]
+    return w
+
+
+def _is_adj(w: str) -> bool:
+    # Nisba adjectives (الفرنسي، التجارية، الأميركيين) and a few fixed ones.
+    return w.startswith("ال") and w not in STOP and (w.endswith(("ي", "يه", "يين", "يون")) or w in _ADJ_WORDS)
+
+
+def _chain(s: Sent, j: int, heads: frozenset[str]) -> int:
+    """End of a head + genitive + adjectives chain starting at j (j itself if no head)."""
+    toks = s.toks
+    k = j
+    if k >= len(toks) or toks[k].w not in heads:
+        return j
+    k += 1
+    genitive_used = False
+    if not toks[j].w.startswith("ال"):
+        k = _construct(s, k)
+    while k < len(toks) and _clean(s.gap(k), False):
+        w = toks[k].w
+        if (w in TITLE_HEADS or w in INSTITUTION_HEADS) and not (w.startswith("ال") and w not in TITLE_HEADS):
+            # رئيس اتحاد البلديات، الرئيس الفرنسي الجنرال…; a definite institution (البنك) is an object.
+            k += 1
+            genitive_used = False
+        elif w.startswith("وال") and genitive_used:
+            k += 1  # للشؤون الخارجية والسياسة الأمنية
+        elif w in TITLE_LINKS or (w.startswith("لل") and len(w) > 4):
+            k += 1
+        elif w in _LI_NOUNS and k + 1 < len(toks) and toks[k + 1].w.startswith("ال"):
+            k += 2  # مدرب المنتخب الوطني لكرة القدم
+        elif w == "في" and k + 1 < len(toks) and toks[k + 1].w in _HERE:
+            k += 2
+        elif w == "في" and k + 1 < len(toks) and (toks[k + 1].w in PLACES or toks[k + 1].w in _STATE_WORDS):
+            k += 3 if toks[k + 1].w in _STATE_WORDS and k + 2 < len(toks) else 2
+        elif w.startswith("ال") and (w not in _NOT_NAME or (w in INSTITUTION_HEADS and not genitive_used)):
+            if _is_adj(w) or not genitive_used:
+                genitive_used = genitive_used or not _is_adj(w)
+                k += 1
+            else:
+                break
+        else:
+            break
+    return k
+
+
+def _construct(s: Sent, k: int) -> int:
+    """After an indefinite head, skip up to two construct nouns before a definite word.
+
+    خبير أمن المعلومات، مديرة برنامج التحصين، رئيس بعثة صندوق النقد: the head's complement.
+    """
+    toks = s.toks
+    for n in (1, 2):
+        end = k + n
+        if end < len(toks) and all(_clean(s.gap(x), False) for x in range(k, end + 1)):
+            words = [toks[x].w for x in range(k, end)]
+            if toks[end].w.startswith("ال") and not any(w.startswith("ال") or w in STOP for w in words):
+                return end
+    return k
+
+
+def is_name_word(w: str, first: bool, surnames: frozenset[str]) -> bool:
+    """Tell whether a folded word can be part of a person's name."""
+    if len(w) < 2 or not w.isalpha() or w in _NOT_NAME or w in VERBS or w in PLACES or w in INSTITUTIONS:
+        return False
+    if w in surnames:
+        return True
+    if w.startswith("ال"):
+        # A definite word after a first name is a family name (العطار، الحسيني) unless it looks like a
+        # common noun: ta marbuta (الحكومة), dual/plural endings (الطرفين، المواطنون، الدول).
+        # Short words keep their ending (الزين، الحسين): a dual/plural needs a longer stem.
+        return not first and not w.endswith("ه") and not (len(w) >= 7 and w.endswith(_NOUN_ENDINGS))
+    # Later words ending in ه are mostly pronoun-suffixed nouns (ترحيبه، نظيره).
+    return first or not w.endswith("ه")
+
+
+def name_end(s: Sent, j: int, surnames: frozenset[str], limit: int = 4, bi: bool = False) -> int:
+    """End of a name starting at token j (j if none).
+
+    With ``bi`` (the verb takes a بـ complement: طالب، تعهد، اتهم…), a later word starting with ب
+    ends the name: «وطالب خالد عمران بفتح تحقيق».
+    """
+    toks = s.toks
+    k = j
+    while k < len(toks) and k - j < limit:
+        if k > j and not _clean(s.gap(k), False):
+            break
+        if bi and k > j and toks[k].w.startswith("ب") and len(toks[k].w) >= 4:
+            break
+        if not is_name_word(toks[k].w, k == j, surnames):
+            break
+        k += 1
+        if k == j + 1 and toks[j].w.startswith("ال"):
+            break  # a bare family name (الحسيني): what follows is the object
+    return k
+
+
+def owner_of(s: Sent, i: int, j: int) -> str | None:
+    """An institution named inside tokens i..j-1 (للكرملين → الكرملين), as displayed."""
+    for k in range(i, j):
+        w = s.toks[k].w
+        if w in INSTITUTION_ALIASES:
+            return INSTITUTION_ALIASES[w]
+        for cand in (w, _strip_li(w)):
+            if k + 1 < j and f"{cand} {s.toks[k + 1].w}" in INSTITUTIONS:
+                return INSTITUTIONS[f"{cand} {s.toks[k + 1].w}"]
+            if cand in INSTITUTIONS:
+                return INSTITUTIONS[cand]
+    return None
+
+
+def parse_np(
+    s: Sent, j: int, surnames: frozenset[str], last_statement: tuple[str, str] | None, bi: bool = False
+) -> NP | None:
+    """Read a subject noun phrase starting at token j.
+
+    Args:
+        s: The sentence.
+        j: Index of the first token.
+        surnames: Folded surnames known from the article (so الحسيني can start a name).
+        last_statement: (owner, via) of the statement the article last named, for a bare البيان.
+        bi: The verb takes a بـ complement (see `name_end`).
+
+    Returns:
+        The phrase, or None when no subject starts here.
+    """
+    toks = s.toks
+    if j >= len(toks):
+        return None
+    w = toks[j].w
+    if w in STATEMENT_WORDS:
+        return _statement(s, j, surnames, last_statement)
+    if w in SPOKES_HEADS:
+        k = _chain(s, j, TITLE_HEADS | INSTITUTION_HEADS)
+        n = name_end(s, k, surnames) if k < len(toks) and _clean(s.gap(k), False) else k
+        owner = owner_of(s, j, k) or (s.words(j + 2, k) if k > j + 2 and toks[j + 1].w == "باسم" else None)
+        return NP(owner or s.words(j, n), "organization" if owner else "person", n, via=s.words(j, n))
+    if w in TITLE_HEADS:
+        k = _chain(s, j, TITLE_HEADS | INSTITUTION_HEADS)
+        n = name_end(s, k, surnames, bi=bi) if k < len(toks) and _clean(s.gap(k), False) else k
+        if n > k:
+            return NP(s.words(k, n), "person", n, title=s.words(j, k))
+        return NP(s.words(j, k), "person", k, title=s.words(j, k))
+    inst = _institution(s, j)
+    if inst is not None:
+        return inst
+    if w in SOURCE_HEADS:
+        return _source(s, j)
+    if w in PLACES and not (j + 1 < len(toks) and f"{w} {toks[j + 1].w}" in INSTITUTIONS):
+        return NP(s.words(j, j + 1), "location", j + 1)
+    n = name_end(s, j, surnames, bi=bi)
+    if n > j:
+        return NP(s.words(j, n), "person", n)
+    return None
+
+
+def _institution(s: Sent, j: int) -> NP | None:
+    toks = s.toks
+    w = toks[j].w
+    if j + 1 < len(toks) and f"{w} {toks[j + 1].w}" in INSTITUTIONS:
+        k = j + 2
+    elif w in INSTITUTIONS:
+        k = j + 1
+    elif w in INSTITUTION_HEADS:
+        k = _chain(s, j, INSTITUTION_HEADS)
+        if k == j + 1 and not w.startswith("ال"):
+            return None  # a bare indefinite head (وزارة، لجنة) names nothing
+    else:
+        return None
+    while k < len(toks) and _clean(s.gap(k), False) and _is_adj(toks[k].w):
+        k += 1
+    return NP(s.words(j, k), "organization", k)
+
+
+def _source(s: Sent, j: int) -> NP:
+    toks = s.toks
+    k = j + 1
+    while (
+        k < len(toks)
+        and _clean(s.gap(k), False)
+        and (
+            _is_adj(toks[k].w)
+            or toks[k].w in _SOURCE_ADJ
+            or (toks[k].w.endswith("ي") and toks[k].w not in STOP)
+        )
+    ):
+        k += 1
+    if k + 1 < len(toks) and toks[k].w == "في" and _clean(s.gap(k), False):
+        inst = _institution(s, k + 1)
+        if inst is not None:
+            k = inst.end
+    return NP(s.words(j, k), "source", k)
+
+
+def _statement(s: Sent, j: int, surnames: frozenset[str], last: tuple[str, str] | None) -> NP:
+    """A statement: its owner is the speaker, the statement is the channel."""
+    toks = s.toks
+    k = j + 1
+    while k < len(toks) and toks[k].w in _STATEMENT_FILLERS and _clean(s.gap(k), False):
+        k += 1
+    end = k
+    owner: str | None = None
+    if k < len(toks) and _clean(s.gap(k), False):
+        w = toks[k].w
+        if w in INSTITUTION_ALIASES:
+            owner, end = INSTITUTION_ALIASES[w], k + 1
+        else:
+            end = max(_chain(s, k, TITLE_HEADS | INSTITUTION_HEADS), k)
+            if end == k and w.startswith("ل"):
+                end = _chain_li(s, k)
+            if end > k:
+                owner = owner_of(s, k, end) or _display_li(s, k, end)
+    if owner is None:
+        if toks[j].w == "البيان" and last is not None:
+            return NP(last[0], "organization", j + 1, via=last[1])
+        return NP(s.words(j, j + 1), "organization", j + 1, via=s.words(j, j + 1))
+    return NP(owner, "organization", end, via=s.words(j, end))
+
+
+def _chain_li(s: Sent, k: int) -> int:
+    # بيان لوزارة الخارجية: the owner is written with a ل prefix.
+    w = _strip_li(s.toks[k].w)
+    if w in INSTITUTION_HEADS or w in INSTITUTIONS or w in TITLE_HEADS:
+        end = k + 1
+        while end < len(s.toks) and _clean(s.gap(end), False) and s.toks[end].w.startswith("ال"):
+            end += 1
+            if _is_adj(s.toks[end - 1].w):
+                continue
+        return end
+    return k
+
+
+def _display_li(s: Sent, i: int, j: int) -> str:
+    text = s.words(i, j)
+    w = s.toks[i].w
+    if w in INSTITUTION_HEADS or w in TITLE_HEADS or w in INSTITUTIONS:
+        return text  # لجنة السياسة النقدية: the ل belongs to the word
+    if w.startswith("لل") and len(w) > 4:
+        return "ال" + text[2:]
+    if w.startswith("ل") and _strip_li(w) != w:
+        return text[1:]
+    return text

@@ -1,0 +1,191 @@
+"""Extractive Arabic summary, headline, key points and entities for the offline engine.
+
+Sentences are scored by position (news puts the lede first) plus centrality: how much of the
+article's recurring vocabulary a sentence shares, over folded tokens with light prefix stripping
+(و، ف، ب، ل، ال) and a small stop-word list. The summary takes the best sentences within a word
+budget and prints them in article order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from toolkit.arabic import Folded, Sentence, arabic_ratio
+from toolkit.drafts import EntityDraft
+from toolkit.engines._offline_cues import INSTITUTION_ALIASES, INSTITUTIONS, PLACES, SUMMARY_STOP, TITLE_HEADS
+from toolkit.engines._offline_np import Sent, _chain, _clean, name_end
+from toolkit.schema import EntityType
+
+SUMMARY_WORDS = 60
+SUMMARY_SENTENCES = 3
+KEY_POINTS = 5
+_WORD_RE = re.compile(r"\w+")
+_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف")
+_TERMINAL = ".!?؟…»”\"')"
+
+
+def _stem(word: str) -> str:
+    for p in _PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            return word[len(p) :]
+    return word
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A sentence with its score."""
+
+    sentence: Sentence
+    score: float
+    words: int
+
+
+def score_sentences(sentences: list[Sentence], folded: Folded) -> list[Scored]:
+    """Score Arabic sentences by position and centrality.
+
+    Args:
+        sentences: The article's sentences.
+        folded: The folded article.
+
+    Returns:
+        Scored sentences (only mostly-Arabic ones with at least 4 words), in article order.
+    """
+    bags: list[list[str]] = []
+    for s in sentences:
+        fs, fe = folded.to_folded(s.start), folded.to_folded(s.end)
+        bags.append(
+            [_stem(w) for w in _WORD_RE.findall(folded.text, fs, fe) if w not in SUMMARY_STOP and len(w) > 1]
+        )
+    df = Counter(w for bag in bags for w in set(bag))
+    out: list[Scored] = []
+    for idx, (s, bag) in enumerate(zip(sentences, bags, strict=True)):
+        n_words = len(s.text.split())
+        if n_words < 4 or arabic_ratio(s.text) < 0.5:
+            continue
+        shared = sum(math.log1p(df[w] - 1) for w in set(bag))
+        centrality = shared / math.sqrt(max(len(set(bag)), 1))
+        position = 1.0 / (1.0 + idx) ** 0.5
+        out.append(Scored(s, centrality * 0.5 + position * 2.0, n_words))
+    if not out:  # a very short article: take whatever is Arabic
+        out = [
+            Scored(s, 1.0 / (1 + i), len(s.text.split()))
+            for i, s in enumerate(sentences)
+            if arabic_ratio(s.text) >= 0.5
+        ]
+    return out
+
+
+def summary(scored: list[Scored]) -> str:
+    """Best sentences within `SUMMARY_WORDS` / `SUMMARY_SENTENCES`, in article order."""
+    chosen: list[Scored] = []
+    words = 0
+    for sc in sorted(scored, key=lambda x: (-x.score, x.sentence.id)):
+        if len(chosen) >= SUMMARY_SENTENCES:
+            break
+        if chosen and words + sc.words > SUMMARY_WORDS:
+            continue
+        chosen.append(sc)
+        words += sc.words
+    chosen.sort(key=lambda x: x.sentence.id)
+    text = " ".join(cut_words(c.sentence.text, SUMMARY_WORDS + 20) for c in chosen)
+    return cut_chars(text, 1500)
+
+
+def headline(sentences: list[Sentence], scored: list[Scored]) -> str:
+    """A title line when the article starts with one, else the best sentence cut to 200 characters."""
+    if len(sentences) > 1:
+        first = sentences[0].text
+        if len(first.split()) <= 14 and first[-1] not in _TERMINAL and arabic_ratio(first) >= 0.5:
+            return cut_chars(first, 200)
+    if not scored:
+        return ""
+    best = max(scored, key=lambda x: (x.score, -x.sentence.id))
+    return cut_chars(best.sentence.text, 200)
+
+
+def key_points(scored: list[Scored]) -> list[str]:
+    """The 3-5 best sentences, best first, each cut to 300 characters."""
+    best = sorted(scored, key=lambda x: (-x.score, x.sentence.id))[:KEY_POINTS]
+    return [cut_chars(b.sentence.text, 300) for b in best]
+
+
+def cut_words(text: str, limit: int) -> str:
+    """Keep at most `limit` words (adding … when cut)."""
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def cut_chars(text: str, limit: int) -> str:
+    """Truncate at a word boundary to at most `limit` characters (adding … when cut)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 2)
+    return text[: cut if cut > 0 else limit - 2].rstrip("،, ") + " …"
+
+
+# --- entities -----------------------------------------------------------------------------------
+
+
+def entities(sents: list[Sent], speakers: list[tuple[str, EntityType]], limit: int = 20) -> list[EntityDraft]:
+    """Speakers, titled names, gazetteer institutions and places, in that order, deduplicated.
+
+    Args:
+        sents: Tokenized sentences.
+        speakers: Claim speakers with their types.
+        limit: Maximum number of entities.
+
+    Returns:
+        Entity drafts (Arabic names only).
+    """
+    seen: dict[str, EntityDraft] = {}
+
+    def add(name: str, etype: EntityType) -> None:
+        key = " ".join(_WORD_RE.findall(name))
+        if key and key not in seen and len(seen) < limit and len(name) <= 120:
+            seen[key] = EntityDraft(name_ar=name, type=etype)
+
+    for name, etype in speakers:
+        add(name, etype)
+    for s in sents:
+        for j, t in enumerate(s.toks):
+            if t.w in TITLE_HEADS and (j == 0 or s.toks[j - 1].w not in TITLE_HEADS):
+                k = _chain(s, j, TITLE_HEADS)
+                n = name_end(s, k, frozenset()) if k < len(s.toks) and _clean(s.gap(k), False) else k
+                if n - k >= 2:  # one word after a title is as often a verb (الرئيس الروسي أطلع) as a name
+                    add(s.words(k, n), "person")
+    for s in sents:
+        for name, etype in _gazetteer_hits(s):
+            add(name, etype)
+    return list(seen.values())
+
+
+def _gazetteer_hits(s: Sent) -> list[tuple[str, EntityType]]:
+    hits: list[tuple[str, EntityType]] = []
+    toks = s.toks
+    j = 0
+    while j < len(toks):
+        w = toks[j].w
+        pair = f"{w} {toks[j + 1].w}" if j + 1 < len(toks) else ""
+        if pair in INSTITUTIONS:
+            hits.append((INSTITUTIONS[pair], "organization"))
+            j += 2
+            continue
+        if pair in PLACES:
+            hits.append((PLACES[pair], "location"))
+            j += 2
+            continue
+        if w in INSTITUTION_ALIASES:
+            hits.append((INSTITUTION_ALIASES[w], "organization"))
+        elif w in INSTITUTIONS and len(w) > 4:
+            hits.append((INSTITUTIONS[w], "organization"))
+        else:
+            for cand in (w, w[1:] if w[:1] in "وبلفك" else ""):
+                if cand in PLACES:
+                    hits.append((PLACES[cand], "location"))
+                    break
+        j += 1
+    return hits
