@@ -451,6 +451,8 @@ class ClaimExtractor:
             self.titles.setdefault(speaker, " ".join(_WORD_RE.findall(self.fold(f.np.title))))
         condition = self._condition(s, f)
         c0 = self.folded.span_to_original(f.start, f.start + 1)[0]
+        if c0 > 0 and self.article[c0 - 1] == "(":  # «أنه (ماكرون) «حض…»: keep the parenthesis whole
+            c0 -= 1
         claim_text = cut(self.article[c0:b].strip(EDGE), MAX_QUOTE) if c0 < b else quote
         return ClaimDraft(
             speaker_ar=cut(speaker, 120),
