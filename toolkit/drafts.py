@@ -117,10 +117,15 @@ class ClaimDraft(_Draft):
             raise PydanticCustomError(
                 "ungrounded_quote",
                 "The quote «{quote}» does not occur in the article "
-                "(best similarity {score:.0f} < {threshold:.0f}). "
+                "(best similarity {score} < {threshold}). "
                 "Copy the evidence words verbatim from one numbered sentence of the article "
                 "(same words, same order, no paraphrase, no sentence number), or remove this claim.",
-                {"quote": quote, "score": ctx.grounder.best_score(quote), "threshold": FUZZY_THRESHOLD},
+                # pydantic fills {name} placeholders but ignores format specs: pre-format the numbers.
+                {
+                    "quote": quote,
+                    "score": f"{ctx.grounder.best_score(quote):.0f}",
+                    "threshold": f"{FUZZY_THRESHOLD:.0f}",
+                },
             )
         return quote
 

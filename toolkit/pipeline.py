@@ -157,7 +157,9 @@ def resolve_engine(
     if model is not None and model.startswith("local:"):
         from toolkit.engines.local_gguf import LocalGGUFEngine
 
-        return LocalGGUFEngine(model.removeprefix("local:"), max_reasks=options.max_reasks)
+        return LocalGGUFEngine(
+            model.removeprefix("local:"), max_reasks=options.max_reasks, max_tokens=options.max_tokens or 4096
+        )
     return _openai_engine(model, base_url, api_key, options)
 
 

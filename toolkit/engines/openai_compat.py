@@ -16,6 +16,7 @@ attempts are counted too.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import os
 import random
@@ -126,6 +127,8 @@ def _retry_after(exc: BaseException) -> float | None:
 
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, json.JSONDecodeError):  # the openai client raises it raw for a garbled HTTP body
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
@@ -256,7 +259,7 @@ class OpenAICompatEngine:
         return create
 
     def _llm_error(self, exc: Exception, recorder: _Recorder) -> Exception:
-        if not isinstance(exc, openai.OpenAIError):
+        if not isinstance(exc, openai.OpenAIError | json.JSONDecodeError):
             return exc
         if not _is_transient(exc) and not isinstance(exc, openai.APIStatusError):
             return exc
@@ -264,12 +267,17 @@ class OpenAICompatEngine:
         http_attempts = sum(1 for a in recorder.attempts if a.outcome == "transport_error")
         status = exc.status_code if isinstance(exc, openai.APIStatusError) else None
         what = f"HTTP {status}" if status else type(exc).__name__
+        if isinstance(exc, json.JSONDecodeError):
+            what = "the response body is not valid JSON"
         detail = str(getattr(exc, "message", "") or exc)[:300]
         hint = (
             "check the model name and the API key (OPENAI_API_KEY)"
             if status in (401, 403, 404)
             else "check that the endpoint is up (KHULASA_BASE_URL / --base-url), or retry later"
         )
+        if status == 400 and "context" in detail.lower():  # llama.cpp/vLLM: prompt + max_tokens > n_ctx
+            hint = "the prompt plus --max-tokens exceed the model's context: start the server with a larger "
+            hint += "context (llama.cpp: --n_ctx 8192) or lower --max-tokens"
         return LLMError(
             f"{self.config.base_url_host} failed after {http_attempts} attempt(s): {what}: {detail}",
             status=status,
@@ -373,5 +381,12 @@ class OpenAICompatEngine:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    # instructor's retry exception renders as "<failed_attempts>…": report the last validation error.
+    failed = getattr(exc, "failed_attempts", None) or []
+    last = getattr(failed[-1], "exception", None) if failed else None
+    if isinstance(last, ValidationError):
+        first = last.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{last.error_count()} validation error(s), first: {where}: {first['msg']}"[:300]
+    text = str(last or exc).strip().splitlines()
     return text[0][:300] if text else type(exc).__name__
