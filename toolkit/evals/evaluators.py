@@ -14,32 +14,22 @@ accuracies on matched claims, number consistency, length) are None.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
-
-import numpy as np
 
 from toolkit.arabic import fold_text
 from toolkit.evals.cases import EvalCase
-from toolkit.evals.text import (
-    NAME_TIERS,
-    TIER_RANK,
-    NameForms,
-    name_forms,
-    name_score,
-    split_scripts,
-    tier_of,
-)
-from toolkit.schema import Claim, Entity, LabelClaim, LabelEntity, LabelSpeaker
+from toolkit.evals.matching import IOU_THRESHOLD as IOU_THRESHOLD
+from toolkit.evals.matching import ClaimMatch as ClaimMatch
+from toolkit.evals.matching import entity_tier as entity_tier
+from toolkit.evals.matching import match_claims as match_claims
+from toolkit.evals.matching import match_entities
+from toolkit.evals.matching import resolve_speaker as resolve_speaker
+from toolkit.evals.matching import span_iou as span_iou
+from toolkit.evals.matching import speaker_tier as speaker_tier
+from toolkit.evals.names import NAME_TIERS
 
 Scores = dict[str, float | None]
-
-#: Minimum character IoU (|A∩B| / |A∪B| of the two evidence spans) for a predicted claim to match a
-#: gold claim. 0.3 accepts a prediction that quotes one clause of a two-clause gold span, or the gold
-#: span plus its attribution verb, but not a span that merely touches the gold one.
-IOU_THRESHOLD = 0.3
 
 
 class Evaluator(Protocol):
@@ -64,150 +54,6 @@ def _prf(n_match: int, n_pred: int, n_gold: int) -> tuple[float | None, float | 
     p, r = _ratio(n_match, n_pred), _ratio(n_match, n_gold)
     f1 = 2 * n_match / (n_pred + n_gold)
     return p, r, f1
-
-
-# --- matching -----------------------------------------------------------------------------------
-
-
-def span_iou(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """Character intersection-over-union of two half-open spans.
-
-    Args:
-        a: (start, end).
-        b: (start, end).
-
-    Returns:
-        IoU in [0, 1]; 0 for empty or disjoint spans.
-    """
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return inter / union if union > 0 and inter > 0 else 0.0
-
-
-def _pred_speaker_forms(pred: Claim) -> NameForms:
-    ar, en = split_scripts([pred.speaker.name_ar, pred.speaker.name_en])
-    return name_forms(tuple(ar), tuple(en))
-
-
-def _gold_speaker_forms(sp: LabelSpeaker) -> NameForms:
-    ar, en = split_scripts([sp.name_ar, *sp.aliases_ar, *sp.aliases_en])
-    return name_forms(tuple(ar), tuple(en))
-
-
-def _rank(pred: NameForms, gold: NameForms) -> tuple[int, float]:
-    """How well predicted forms name a speaker: (tier rank, −similarity); smaller is better."""
-    tier = tier_of(pred, gold)
-    if tier is None:
-        return 9, 0.0
-    rank = TIER_RANK[tier]
-    return rank, (-100.0 if rank == 0 else -name_score(pred, gold))
-
-
-def resolve_speaker(
-    pred: Claim, speakers: Sequence[LabelSpeaker], forms: Sequence[NameForms] | None = None
-) -> dict[str, str]:
-    """Resolve a predicted speaker against every gold speaker of the article.
-
-    The predicted name names a gold speaker only if that speaker is among its best matches
-    (strongest tier, then highest similarity). So "French presidency" is never accepted for Macron
-    (alias "French President", similarity 91) when the presidency is itself a speaker of the article;
-    a name shared by two speakers (an alias like البيان) resolves to both.
-
-    Args:
-        pred: The predicted claim.
-        speakers: The distinct gold speakers of the article.
-        forms: Their precomputed `NameForms` (computed here when None).
-
-    Returns:
-        Gold speaker name_ar → tier, for the best-matching speakers (empty when none matches).
-    """
-    p = _pred_speaker_forms(pred)
-    gold_forms = forms if forms is not None else [_gold_speaker_forms(sp) for sp in speakers]
-    ranked = [(_rank(p, g), sp, g) for sp, g in zip(speakers, gold_forms, strict=True)]
-    best = min((r for r, _, _ in ranked), default=(9, 0.0))
-    if best[0] == 9:
-        return {}
-    return {sp.name_ar: tier_of(p, g) or "" for r, sp, g in ranked if r == best}
-
-
-def speaker_tier(pred: Claim, gold: LabelClaim) -> str | None:
-    """The alias tier at which a predicted speaker names one gold speaker, without resolution."""
-    return tier_of(_pred_speaker_forms(pred), _gold_speaker_forms(gold.speaker))
-
-
-def entity_tier(pred: Entity, gold: LabelEntity) -> str | None:
-    """The alias tier at which a predicted entity matches a gold entity (see `name_tier`)."""
-    p_ar, p_en = split_scripts([pred.name_ar, pred.name_en, *pred.aliases])
-    g_ar, g_en = split_scripts([gold.name_ar, gold.name_en, *gold.aliases])
-    return tier_of(name_forms(tuple(p_ar), tuple(p_en)), name_forms(tuple(g_ar), tuple(g_en)))
-
-
-def _assign(weights: np.ndarray) -> list[tuple[int, int]]:
-    """One-to-one pairs maximizing total weight; only pairs of positive weight are kept."""
-    if weights.size == 0 or not weights.any():
-        return []
-    from scipy.optimize import linear_sum_assignment
-
-    rows, cols = linear_sum_assignment(weights, maximize=True)
-    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if weights[i, j] > 0]
-
-
-@dataclass(frozen=True)
-class ClaimMatch:
-    """The one-to-one matching of predicted to gold claims.
-
-    Attributes:
-        pairs: (pred index, gold index, IoU) of the lenient matching (span only).
-        strict_pairs: The same for the strict matching (span and speaker).
-        tiers: Speaker tier (or None) of each lenient pair, in ``pairs`` order.
-    """
-
-    pairs: list[tuple[int, int, float]]
-    strict_pairs: list[tuple[int, int, float]]
-    tiers: list[str | None]
-
-
-_MATCH_CACHE: weakref.WeakKeyDictionary[EvalCase, ClaimMatch] = weakref.WeakKeyDictionary()
-
-
-def match_claims(case: EvalCase) -> ClaimMatch:
-    """Match a case's predicted claims to its gold claims (Hungarian, on evidence-span IoU).
-
-    Eligible pairs have IoU ≥ `IOU_THRESHOLD`; `scipy.optimize.linear_sum_assignment` picks the
-    one-to-one assignment of largest total IoU. The strict matching also requires the speaker to
-    match at some alias tier (resolved against the article's gold speakers). Computed once per case
-    and shared by the claim evaluators.
-
-    Args:
-        case: A case with a briefing and a label.
-
-    Returns:
-        The matching (empty when the case has no briefing or no label).
-    """
-    cached = _MATCH_CACHE.get(case)
-    if cached is not None:
-        return cached
-    pred = case.briefing.claims if case.briefing else []
-    gold = case.label.claims if case.label else []
-    iou = np.zeros((len(pred), len(gold)))
-    for i, p in enumerate(pred):
-        for j, g in enumerate(gold):
-            v = span_iou((p.evidence.start, p.evidence.end), (g.evidence.start, g.evidence.end))
-            iou[i, j] = v if v >= IOU_THRESHOLD else 0.0
-    pairs = [(i, j, float(iou[i, j])) for i, j in _assign(iou)]
-    speakers = list({g.speaker.name_ar: g.speaker for g in gold}.values())
-    forms = [_gold_speaker_forms(sp) for sp in speakers]
-    resolved = [resolve_speaker(p, speakers, forms) if iou[i].any() else {} for i, p in enumerate(pred)]
-    tiers_all = {
-        (i, j): resolved[i].get(gold[j].speaker.name_ar) for i, j in zip(*np.nonzero(iou), strict=True)
-    }
-    strict_w = np.array(
-        [[iou[i, j] if tiers_all.get((i, j)) else 0.0 for j in range(len(gold))] for i in range(len(pred))]
-    ).reshape(len(pred), len(gold))
-    strict_pairs = [(i, j, float(iou[i, j])) for i, j in _assign(strict_w)]
-    result = ClaimMatch(pairs, strict_pairs, [tiers_all.get((i, j)) for i, j, _ in pairs])
-    _MATCH_CACHE[case] = result
-    return result
 
 
 # --- evaluators ---------------------------------------------------------------------------------
@@ -346,9 +192,6 @@ class KindAccuracy:
         }
 
 
-_TIER_WEIGHT = {"exact": 4.0, "arabic": 4.0, "skeleton": 2.0, "fuzzy": 1.0}
-
-
 class EntityMatch:
     """Entities matched one-to-one (Hungarian) by name at some alias tier (as for speakers: exact,
     arabic, skeleton, fuzzy — stronger tiers preferred). entity_precision = matched / predicted,
@@ -377,12 +220,7 @@ class EntityMatch:
                 "entity_type_acc": None,
             }
         pred = case.briefing.entities
-        w = np.zeros((len(pred), len(gold)))
-        for i, p in enumerate(pred):
-            for j, g in enumerate(gold):
-                tier = entity_tier(p, g)
-                w[i, j] = _TIER_WEIGHT[tier] if tier else 0.0
-        pairs = _assign(w)
+        pairs = match_entities(pred, case.label)
         prec, rec, f1 = _prf(len(pairs), len(pred), len(gold))
         return {
             "entity_precision": prec,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,9 +35,32 @@ class Interval:
     n: int
 
 
-def _percentile_interval(values: np.ndarray, n_resamples: int, seed: int) -> tuple[float, float]:
+#: Largest index matrix (entries) kept between calls: 4M int64 = 32 MB.
+_MAX_CACHED_INDICES = 4_000_000
+
+
+def _draw_indices(n: int, n_resamples: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(values), size=(n_resamples, len(values)))
+    return rng.integers(0, n, size=(n_resamples, n))
+
+
+@lru_cache(maxsize=4)
+def _cached_indices(n: int, n_resamples: int, seed: int) -> np.ndarray:
+    idx = _draw_indices(n, n_resamples, seed)
+    idx.setflags(write=False)
+    return idx
+
+
+def _resample_indices(n: int, n_resamples: int, seed: int) -> np.ndarray:
+    # The resample indices depend only on (n, n_resamples, seed), not on the values: every metric of a
+    # run with the same number of defined cases draws the same matrix, so it is drawn once.
+    if n * n_resamples <= _MAX_CACHED_INDICES:
+        return _cached_indices(n, n_resamples, seed)
+    return _draw_indices(n, n_resamples, seed)
+
+
+def _percentile_interval(values: np.ndarray, n_resamples: int, seed: int) -> tuple[float, float]:
+    idx = _resample_indices(len(values), n_resamples, seed)
     means = values[idx].mean(axis=1)
     alpha = (1 - CONFIDENCE) / 2
     lo, hi = np.quantile(means, [alpha, 1 - alpha])

@@ -6,13 +6,14 @@ from typing import ClassVar
 
 from toolkit.evals.cases import EvalCase
 from toolkit.evals.text import (
+    article_numbers,
+    article_words,
     chrf_pp,
     contains_term,
     count_words,
     fold_for_search,
     number_supported,
     rouge_scores,
-    source_numbers,
     summary_numbers,
 )
 
@@ -102,7 +103,7 @@ class NumberConsistency:
         nums = summary_numbers(b.summary_ar) + summary_numbers(b.summary_en)
         if not nums:
             return {"number_consistency": None}
-        source = source_numbers(case.ref.article)
+        source = article_numbers(case.ref.article)  # reference cache: once per article text
         return {"number_consistency": sum(number_supported(n, source) for n in nums) / len(nums)}
 
 
@@ -123,9 +124,9 @@ class SummaryLength:
         if b is None:
             return dict.fromkeys(self.directions)
         words_ar = count_words(b.summary_ar)
-        article_words = count_words(case.ref.article)
+        n_article = article_words(case.ref.article)  # reference cache: once per article text
         return {
             "summary_words_ar": float(words_ar),
             "summary_words_en": float(count_words(b.summary_en)) if b.summary_en else None,
-            "compression_ar": words_ar / article_words if article_words else None,
+            "compression_ar": words_ar / n_article if n_article else None,
         }

@@ -12,13 +12,63 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from toolkit.arabic import fold_text, has_arabic, normalize_digits
+from toolkit.arabic import fold_text, normalize_digits
+from toolkit.evals import caches
+from toolkit.evals.caches import clear_caches
+from toolkit.evals.chrf import chrf_pp
+from toolkit.evals.names import (
+    NAME_FUZZY_THRESHOLD,
+    NAME_TIERS,
+    TIER_RANK,
+    NameForms,
+    fold_name,
+    name_forms,
+    name_score,
+    name_tier,
+    reference_name_forms,
+    skeleton,
+    split_reference_scripts,
+    split_scripts,
+    tier_of,
+)
+
+# Name matching moved to `toolkit.evals.names`; re-exported here for existing importers.
+__all__ = [
+    "IMPLICIT_NUMBERS",
+    "NAME_FUZZY_THRESHOLD",
+    "NAME_TIERS",
+    "TIER_RANK",
+    "NameForms",
+    "article_numbers",
+    "article_words",
+    "chrf_pp",
+    "clear_caches",
+    "contains_term",
+    "count_words",
+    "extract_numbers",
+    "fold_for_search",
+    "fold_name",
+    "lcs_length",
+    "name_forms",
+    "name_score",
+    "name_tier",
+    "number_supported",
+    "reference_name_forms",
+    "rouge_l",
+    "rouge_n",
+    "rouge_scores",
+    "skeleton",
+    "source_numbers",
+    "split_reference_scripts",
+    "split_scripts",
+    "summary_numbers",
+    "tier_of",
+    "tokenize",
+]
 
 # A token is a run of letters (any script, combining marks included) or a run of digits.
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
@@ -71,7 +121,10 @@ def rouge_n(pred: list[str], ref: list[str], n: int) -> float:
     Returns:
         F1 of n-gram precision and recall, in [0, 1]; 0.0 when either side has no n-grams.
     """
-    p, r = _ngrams(pred, n), _ngrams(ref, n)
+    return _rouge_n_counts(_ngrams(pred, n), _ngrams(ref, n))
+
+
+def _rouge_n_counts(p: Counter[tuple[str, ...]], r: Counter[tuple[str, ...]]) -> float:
     overlap = sum((p & r).values())
     return _f1(overlap, sum(p.values()), sum(r.values()))
 
@@ -128,30 +181,21 @@ def rouge_scores(pred: str, ref: str) -> dict[str, float]:
     Returns:
         ``{"rouge1": .., "rouge2": .., "rougeL": ..}``.
     """
-    p, r = tokenize(pred), tokenize(ref)
-    return {"rouge1": rouge_n(p, r, 1), "rouge2": rouge_n(p, r, 2), "rougeL": rouge_l(p, r)}
+    p = tokenize(pred)  # the prediction is tokenized and counted on every call
+    r, r1, r2 = _reference_ngrams(ref)
+    return {
+        "rouge1": _rouge_n_counts(_ngrams(p, 1), r1),
+        "rouge2": _rouge_n_counts(_ngrams(p, 2), r2),
+        "rougeL": rouge_l(p, r),
+    }
 
 
-@lru_cache(maxsize=1)
-def _chrf() -> object:
-    from sacrebleu.metrics.chrf import CHRF
-
-    return CHRF(word_order=2)
-
-
-def chrf_pp(pred: str, ref: str) -> float:
-    """chrF++ (sacrebleu ``CHRF(word_order=2)`` sentence score) on folded text, scaled to [0, 1].
-
-    Args:
-        pred: The predicted summary.
-        ref: The reference summary.
-
-    Returns:
-        chrF++ / 100.
-    """
-    metric = _chrf()
-    score = metric.sentence_score(fold_text(pred), [fold_text(ref)])  # type: ignore[attr-defined]
-    return float(score.score) / 100.0
+@lru_cache(maxsize=4096)
+def _reference_ngrams(ref: str) -> tuple[list[str], Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
+    # Reference cache (see `clear_caches`): a reference summary is scored against every model's
+    # prediction, so its tokens and n-gram counts are derived once per text. Callers never mutate them.
+    tokens = tokenize(ref)
+    return tokens, _ngrams(tokens, 1), _ngrams(tokens, 2)
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -241,6 +285,32 @@ def _scaled(raw: str, zeros: int) -> str:
     return _canonical_number(f"{value:.6f}")
 
 
+@lru_cache(maxsize=1024)
+def article_numbers(article: str) -> frozenset[str]:
+    """`source_numbers` of an article, derived once per article text (a reference cache).
+
+    Args:
+        article: The article.
+
+    Returns:
+        Its canonical numbers.
+    """
+    return frozenset(source_numbers(article))
+
+
+@lru_cache(maxsize=1024)
+def article_words(article: str) -> int:
+    """`count_words` of an article, counted once per article text (a reference cache).
+
+    Args:
+        article: The article.
+
+    Returns:
+        Its whitespace word count.
+    """
+    return count_words(article)
+
+
 def source_numbers(text: str) -> set[str]:
     """Every number an article supports: its written numbers, their scaled values ("400 ألف" also
     gives 400000), and Arabic number words three to ten.
@@ -281,7 +351,7 @@ def summary_numbers(text: str | None) -> list[tuple[str, str | None]]:
     ]
 
 
-def number_supported(number: tuple[str, str | None], source: set[str]) -> bool:
+def number_supported(number: tuple[str, str | None], source: set[str] | frozenset[str]) -> bool:
     """Tell whether a summary number is supported by the article's numbers.
 
     Args:
@@ -308,12 +378,18 @@ def contains_term(haystack_folded: str, term: str) -> bool:
     Returns:
         True when the term occurs.
     """
-    needle = fold_for_search(term).strip()
+    needle = _needle(term)
     if not needle:
         return False
     if needle.replace(".", "").replace(",", "").isdigit():
         return re.search(rf"(?<!\d){re.escape(needle)}(?!\d)", haystack_folded) is not None
     return needle in haystack_folded
+
+
+@lru_cache(maxsize=65536)
+def _needle(term: str) -> str:
+    # Reference cache: key-fact terms come from the label, so each is folded once per term.
+    return fold_for_search(term).strip()
 
 
 def fold_for_search(text: str) -> str:
@@ -328,167 +404,5 @@ def fold_for_search(text: str) -> str:
     return fold_text(normalize_digits(text).translate(_SEPARATORS)).casefold()
 
 
-# --- names --------------------------------------------------------------------------------------
-
-_ARTICLE_RE = re.compile(r"(?:(?<=\s)|^)(?:ال|al-|el-|al |el )")
-_SKELETON_DROP_RE = re.compile(r"[\W_aeiouyاوي]+")
-_DOUBLE_RE = re.compile(r"(.)\1+")
-
-#: Minimum rapidfuzz ``ratio`` (0-100) on folded, lower-cased names for the last-resort fuzzy tier.
-NAME_FUZZY_THRESHOLD = 90.0
-
-NAME_TIERS: tuple[str, ...] = ("exact", "arabic", "skeleton", "fuzzy")
-"""Alias tiers in the order they are tried (see `name_tier`)."""
-
-
-@lru_cache(maxsize=65536)
-def fold_name(name: str) -> str:
-    """Fold a name for comparison: Arabic folding, lower case, single spaces.
-
-    Args:
-        name: A name in Arabic or Latin script.
-
-    Returns:
-        The folded name.
-    """
-    return " ".join(fold_text(name).casefold().split())
-
-
-@lru_cache(maxsize=65536)
-def skeleton(name: str) -> str:
-    """A transliteration-proof key: folded, no article (ال / al- / el-), no spaces or punctuation,
-    no vowel letters (a e i o u y, ا و ي), doubled letters collapsed.
-
-    ``Laila al-Husseini`` and ``Leila Al Husaini`` both give ``lhsn``; ``الحسيني`` and ``حسيني``
-    both give ``حسن``.
-
-    Args:
-        name: A name in any script.
-
-    Returns:
-        The skeleton key (may be empty for very short names).
-    """
-    folded = fold_name(name)
-    key = _SKELETON_DROP_RE.sub("", _ARTICLE_RE.sub("", folded))
-    return _DOUBLE_RE.sub(r"\1", key)  # Husseini / Husaini: doubled letters are a spelling choice
-
-
-@dataclass(frozen=True)
-class NameForms:
-    """Every comparable form of one name (its Arabic and other-script spellings), folded once.
-
-    Attributes:
-        en: Folded other-script forms.
-        bare_ar: Folded Arabic forms, each with and without the article ال.
-        keys: `skeleton` keys of at least 3 characters.
-        all: Every folded form, for the fuzzy tier.
-    """
-
-    en: frozenset[str]
-    bare_ar: frozenset[str]
-    keys: frozenset[str]
-    all: tuple[str, ...]
-
-
-@lru_cache(maxsize=65536)
-def name_forms(arabic: tuple[str, ...], other: tuple[str, ...]) -> NameForms:
-    """Fold a name's forms once (cached: the same speakers recur across claims and runs).
-
-    Args:
-        arabic: Arabic-script forms.
-        other: Other-script forms.
-
-    Returns:
-        The forms.
-    """
-    f_ar, f_en = _folded_forms(list(arabic)), _folded_forms(list(other))
-    bare = {_ARTICLE_RE.sub("", f) for f in f_ar} | set(f_ar)
-    keys = {k for k in (skeleton(f) for f in f_ar + f_en) if len(k) >= 3}
-    return NameForms(frozenset(f_en), frozenset(bare), frozenset(keys), tuple(f_ar + f_en))
-
-
-@lru_cache(maxsize=65536)
-def tier_of(pred: NameForms, gold: NameForms) -> str | None:
-    """The tier at which predicted forms match gold forms (see `name_tier`), or None."""
-    if pred.en & gold.en:
-        return "exact"
-    if pred.bare_ar & gold.bare_ar:
-        return "arabic"
-    if pred.keys & gold.keys:
-        return "skeleton"
-    if name_score(pred, gold) >= NAME_FUZZY_THRESHOLD:
-        return "fuzzy"
-    return None
-
-
-def name_tier(pred_ar: list[str], pred_en: list[str], gold_ar: list[str], gold_en: list[str]) -> str | None:
-    """Decide whether a predicted name refers to a gold name, and by which tier.
-
-    Tiers, tried in order:
-
-    - ``exact``: a predicted English/Latin form equals a gold English alias after `fold_name`;
-    - ``arabic``: a predicted Arabic form equals a gold Arabic form (name_ar or an Arabic alias) after
-      folding, with or without the article ال;
-    - ``skeleton``: `skeleton` keys (at least 3 characters) of any predicted and any gold form are
-      equal: transliteration variants (Husseini / Husaini) and spelling variants;
-    - ``fuzzy``: rapidfuzz ``ratio`` ≥ `NAME_FUZZY_THRESHOLD` between any predicted and any gold form.
-
-    Args:
-        pred_ar: Predicted Arabic-script forms.
-        pred_en: Predicted forms in other scripts (English name, Latin aliases).
-        gold_ar: Gold Arabic-script forms.
-        gold_en: Gold forms in other scripts.
-
-    Returns:
-        The tier name, or None when the names do not match.
-    """
-    return tier_of(name_forms(tuple(pred_ar), tuple(pred_en)), name_forms(tuple(gold_ar), tuple(gold_en)))
-
-
-TIER_RANK = {"exact": 0, "arabic": 0, "skeleton": 1, "fuzzy": 2}
-"""Strength of each tier (lower is stronger); exact and arabic are equally strong."""
-
-
-@lru_cache(maxsize=65536)
-def name_score(pred: NameForms, gold: NameForms) -> float:
-    """Best rapidfuzz ``ratio`` between any predicted and any gold form, to break ties.
-
-    Args:
-        pred: Predicted forms.
-        gold: Gold forms.
-
-    Returns:
-        The best ratio in [0, 100].
-    """
-    if not pred.all or not gold.all:
-        return 0.0
-    return float(process.cdist(pred.all, gold.all, scorer=fuzz.ratio).max())
-
-
-def _folded_forms(names: list[str]) -> list[str]:
-    return [f for f in (fold_name(n) for n in names if n) if f]
-
-
-@lru_cache(maxsize=65536)
-def _arabic_name(name: str) -> bool:
-    return has_arabic(name)
-
-
-def split_scripts(names: list[str | None]) -> tuple[list[str], list[str]]:
-    """Split names into (Arabic-script, other-script) lists, dropping empty ones.
-
-    Args:
-        names: Names in any script, or None.
-
-    Returns:
-        ``(arabic, other)``.
-    """
-    arabic = [n for n in names if n and _arabic_name(n)]
-    other = [n for n in names if n and n.strip() and not _arabic_name(n)]
-    return arabic, other
-
-
-def clear_caches() -> None:
-    """Empty the name caches (benchmarks use it to time every case cold)."""
-    for fn in (fold_name, skeleton, name_forms, tier_of, name_score, _arabic_name):
-        fn.cache_clear()
+for _fn in (_reference_ngrams, article_numbers, article_words, _needle):
+    caches.register(_fn.cache_clear, reference=True)
