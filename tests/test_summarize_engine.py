@@ -181,3 +181,13 @@ async def test_async_twin_same_result() -> None:
     script = Script([status(503), ok(briefing())])
     b = await asummarize(seed_article(), engine=_engine(script))
     assert len(b.claims) == 1 and b.meta.n_attempts == 2
+
+
+def test_article_text_reaches_the_model_verbatim_never_templated() -> None:
+    # instructor renders messages as Jinja templates when given a `context`: an article containing
+    # template syntax must arrive byte for byte, neither evaluated nor rejected.
+    article = seed_article() + "\nوقال المحلل إن {{ 7 * 7 }} و{% if x %}نعم{% endif %} رموز غريبة."
+    script = Script([ok(briefing())])
+    summarize(article, engine=_engine(script))
+    user = script.bodies()[0]["messages"][1]["content"]
+    assert "{{ 7 * 7 }}" in user and "{% if x %}نعم{% endif %}" in user

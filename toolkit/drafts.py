@@ -11,8 +11,12 @@ Every string and list is bounded: a small model otherwise loops until `max_token
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -61,13 +65,41 @@ class DraftContext:
     require_english: bool = True
 
 
+_ACTIVE: ContextVar[DraftContext | None] = ContextVar("khulasa_draft_context", default=None)
+
+
+@contextmanager
+def draft_context(ctx: DraftContext) -> Iterator[DraftContext]:
+    """Make `ctx` the validation context of drafts validated in this thread/task.
+
+    Engines use this instead of instructor's `context=` argument: instructor also renders every
+    message as a Jinja template with that context, which would evaluate template syntax that happens
+    to be in an article (`{{ … }}`) instead of showing the article verbatim.
+
+    Args:
+        ctx: The context to activate.
+
+    Yields:
+        The same context.
+    """
+    token = _ACTIVE.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _ACTIVE.reset(token)
+
+
 def _ctx(info: ValidationInfo) -> DraftContext:
     ctx = info.context
     if isinstance(ctx, DraftContext):
         return ctx
     if isinstance(ctx, dict) and isinstance(ctx.get("draft"), DraftContext):
         return ctx["draft"]  # type: ignore[no-any-return]
-    return DraftContext(grounder=None, require_english=False)
+    active = _ACTIVE.get()
+    return active if active is not None else DraftContext(grounder=None, require_english=False)
+
+
+_SCHEMA_CACHE: dict[Any, dict[str, Any]] = {}
 
 
 class _Draft(BaseModel):
@@ -199,6 +231,19 @@ class BriefingDraft(_Draft):
                 "summary_en and headline_en are required: write them in English.",
             )
         return self
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The JSON schema, generated once per (class, arguments) and copied on every call.
+
+        instructor asks for it on every request; generating it costs milliseconds of CPU that a
+        concurrent batch cannot spare. Callers may mutate the result, hence the deep copy.
+        """
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        cached = _SCHEMA_CACHE.get(key)
+        if cached is None:
+            cached = _SCHEMA_CACHE[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(cached)
 
     @classmethod
     def model_validate_json(

@@ -22,6 +22,7 @@ import os
 import random
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,11 +31,12 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
+from instructor.v2.core.function_calls import response_schema
 from instructor.v2.core.patch import patch_v2
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from toolkit.drafts import BriefingDraft, DraftContext
+from toolkit.drafts import BriefingDraft, DraftContext, draft_context
 from toolkit.engines.base import EngineRequest, EngineResult
 from toolkit.engines.pricing import cost_usd
 from toolkit.errors import ConfigurationError, LLMError, OutputValidationError
@@ -135,6 +137,22 @@ def _is_transient(exc: BaseException) -> bool:
     return False
 
 
+# The instructor clients are built once per engine (building them, and wrapping the response model,
+# costs milliseconds of CPU per call — enough to starve a 64-way batch). The per-call recorder
+# reaches the shared retrying `create` through a context variable: each asyncio task and each
+# thread sees its own.
+_RECORDER: ContextVar[_Recorder] = ContextVar("khulasa_recorder")
+_RESPONSE_MODEL: Any = None
+
+
+def _response_model() -> Any:
+    # Pre-wrapped once, so instructor skips re-creating the wrapper model on every call.
+    global _RESPONSE_MODEL
+    if _RESPONSE_MODEL is None:
+        _RESPONSE_MODEL = response_schema(BriefingDraft)
+    return _RESPONSE_MODEL
+
+
 class _Recorder:
     """Collects one `AttemptUsage` per HTTP attempt, via instructor hooks and tenacity callbacks."""
 
@@ -213,6 +231,8 @@ class OpenAICompatEngine:
         }
         self._client = openai.OpenAI(http_client=config.http_client, **common)
         self._aclient = openai.AsyncOpenAI(http_client=config.async_http_client, **common)
+        self._sync_instructor: Any = None
+        self._async_instructor: Any = None
 
     # --- transport retries -------------------------------------------------------------------
 
@@ -225,7 +245,8 @@ class OpenAICompatEngine:
         backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
         return float(min(backoff + random.uniform(0, policy.jitter), policy.max_wait))
 
-    def _retry_kwargs(self, recorder: _Recorder) -> dict[str, Any]:
+    def _retry_kwargs(self) -> dict[str, Any]:
+        recorder = _RECORDER.get()
         return {
             "stop": stop_after_attempt(self.config.transport.max_attempts),
             "wait": self._wait,
@@ -234,26 +255,26 @@ class OpenAICompatEngine:
             "reraise": True,
         }
 
-    def _sync_create(self, recorder: _Recorder) -> Callable[..., Any]:
+    def _sync_create(self) -> Callable[..., Any]:
         def create(*args: Any, **kwargs: Any) -> Any:
             try:
-                for attempt in Retrying(**self._retry_kwargs(recorder)):
+                for attempt in Retrying(**self._retry_kwargs()):
                     with attempt:
                         return self._client.chat.completions.create(*args, **kwargs)
             except Exception as exc:
-                raise self._llm_error(exc, recorder) from exc
+                raise self._llm_error(exc, _RECORDER.get()) from exc
             raise AssertionError("unreachable")  # pragma: no cover
 
         return create
 
-    def _async_create(self, recorder: _Recorder) -> Callable[..., Awaitable[Any]]:
+    def _async_create(self) -> Callable[..., Awaitable[Any]]:
         async def create(*args: Any, **kwargs: Any) -> Any:
             try:
-                async for attempt in AsyncRetrying(**self._retry_kwargs(recorder)):
+                async for attempt in AsyncRetrying(**self._retry_kwargs()):
                     with attempt:
                         return await self._aclient.chat.completions.create(*args, **kwargs)
             except Exception as exc:
-                raise self._llm_error(exc, recorder) from exc
+                raise self._llm_error(exc, _RECORDER.get()) from exc
             raise AssertionError("unreachable")  # pragma: no cover
 
         return create
@@ -289,11 +310,11 @@ class OpenAICompatEngine:
 
     def _request(self, request: EngineRequest, recorder: _Recorder) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
-            "response_model": BriefingDraft,
+            "response_model": _response_model(),
             "messages": self.prompts.messages(request.sentences),
             "model": self.config.model,
             "max_retries": self.config.max_reasks,
-            "context": {"draft": DraftContext(grounder=request.grounder)},
+            # No instructor `context=`: it would Jinja-render the article. See `draft_context`.
             "strict": False,
             "hooks": recorder.hooks(),
             "max_tokens": self.config.max_tokens,
@@ -316,22 +337,32 @@ class OpenAICompatEngine:
 
     def run(self, request: EngineRequest) -> EngineResult:
         """Call the model, re-asking on invalid output, and return the draft and its cost."""
+        if self._sync_instructor is None:
+            self._sync_instructor = self._client_for(self._sync_create(), is_async=False)
         recorder = _Recorder()
-        client = self._client_for(self._sync_create(recorder), is_async=False)
+        token = _RECORDER.set(recorder)
         try:
-            draft = client.create(**self._request(request, recorder))
+            with draft_context(DraftContext(grounder=request.grounder)):
+                draft = self._sync_instructor.create(**self._request(request, recorder))
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._salvage(exc, request, recorder)
+        finally:
+            _RECORDER.reset(token)
         return self._result(draft, recorder, salvaged=False)
 
     async def arun(self, request: EngineRequest) -> EngineResult:
         """Async twin of `run`."""
+        if self._async_instructor is None:
+            self._async_instructor = self._client_for(self._async_create(), is_async=True)
         recorder = _Recorder()
-        client = self._client_for(self._async_create(recorder), is_async=True)
+        token = _RECORDER.set(recorder)
         try:
-            draft = await client.create(**self._request(request, recorder))
+            with draft_context(DraftContext(grounder=request.grounder)):
+                draft = await self._async_instructor.create(**self._request(request, recorder))
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._salvage(exc, request, recorder)
+        finally:
+            _RECORDER.reset(token)
         return self._result(draft, recorder, salvaged=False)
 
     def _result(self, draft: BriefingDraft, recorder: _Recorder, *, salvaged: bool) -> EngineResult:
@@ -352,9 +383,11 @@ class OpenAICompatEngine:
         cause = exc.__cause__
         if isinstance(cause, LLMError | openai.OpenAIError):
             raise cause
-        if isinstance(exc, IncompleteOutputException):
+        if isinstance(exc, IncompleteOutputException) or self._hit_max_tokens(recorder):
+            # llama.cpp in tools mode reports finish_reason="tool_calls" even when it stopped at
+            # max_tokens, so a last output that used the whole budget counts as cut off too.
             raise self._invalid(
-                "the output was cut off by max_tokens (finish_reason=length)",
+                "the output was cut off by max_tokens",
                 recorder,
                 hint="raise --max-tokens (Arabic needs up to ~1 token per character) or use a larger model",
             ) from exc
@@ -367,6 +400,10 @@ class OpenAICompatEngine:
             else:
                 return self._result(draft, recorder, salvaged=True)
         raise self._invalid(f"the output stayed invalid: {_first_line(exc)}", recorder) from exc
+
+    def _hit_max_tokens(self, recorder: _Recorder) -> bool:
+        last = recorder.attempts[-1] if recorder.attempts else None
+        return last is not None and last.outcome != "ok" and last.completion_tokens >= self.config.max_tokens
 
     def _invalid(self, what: str, recorder: _Recorder, hint: str | None = None) -> OutputValidationError:
         n = len(recorder.attempts)
