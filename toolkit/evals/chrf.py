@@ -89,8 +89,7 @@ def _hypothesis_ngrams(hyp: str, metric: Any) -> list[Counter[str]]:
     line = "".join(hyp.split())
     size = len(line)
     out: list[Counter[str]] = [
-        Counter(map(line.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
-        for n in range(1, metric.char_order + 1)
+        Counter([line[i : i + n] for i in range(size - n + 1)]) for n in range(1, metric.char_order + 1)
     ]
     words = metric._remove_punctuation(hyp)
     extract = _word_ngrams()
