@@ -1,4 +1,5 @@
-"""Text measures for evaluation: an Arabic-preserving tokenizer, ROUGE-N/L, chrF++, numbers, names.
+"""Text measures for evaluation: an Arabic-preserving tokenizer, ROUGE-N/L, numbers; re-exports chrF++
+(`toolkit.evals.chrf`) and name matching (`toolkit.evals.names`).
 
 ROUGE is written here on token lists because the stock `rouge-score` tokenizer keeps only ``[a-z0-9]``
 and turns every Arabic summary into zero tokens (so every Arabic pair scores 0; a test shows it).
