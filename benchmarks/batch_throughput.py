@@ -31,6 +31,7 @@ from servers.articles import article  # noqa: E402
 
 from toolkit.batch import asummarize_many  # noqa: E402
 from toolkit.engines.openai_compat import TransportPolicy  # noqa: E402
+from toolkit.pipeline import EngineOptions, resolve_engine  # noqa: E402
 
 POLICY = TransportPolicy(max_attempts=3, initial_wait=0.1, max_wait=1.0, timeout=30.0, jitter=0.0)
 
@@ -46,19 +47,28 @@ def _server(latency: float) -> tuple[subprocess.Popen[str], str]:
     return proc, proc.stdout.readline().strip()
 
 
-async def _run(items: object, out: Path, base_url: str, concurrency: int) -> tuple[float, int]:
+def _engine(base_url: str) -> Any:
+    return resolve_engine("gpt-4.1-mini", base_url, EngineOptions(api_key="local", transport=POLICY))
+
+
+async def _run(
+    items: object, out: Path, base_url: str, concurrency: int, engine: Any = None
+) -> tuple[float, int]:
+    own_engine = engine is None
+    engine = engine or _engine(base_url)
+    # Warm up (imports, instructor client, connection pool) outside the timed run: a batch of
+    # thousands pays that once, and it would otherwise dominate the small C = 1 run.
+    warm = [(f"warm-{i}", article(10_000 + i)) for i in range(min(concurrency, 8))]
+    await asummarize_many(warm, output=out.with_suffix(".warm"), concurrency=concurrency, engine=engine,
+                          cache=False, progress=False)
     started = time.perf_counter()
     report = await asummarize_many(
-        items,
-        output=out,
-        concurrency=concurrency,
-        model="gpt-4.1-mini",  # type: ignore[arg-type]
-        base_url=base_url,
-        cache=False,
-        progress=False,
-        transport=POLICY,
+        items, output=out, concurrency=concurrency, engine=engine, cache=False, progress=False
     )
-    return time.perf_counter() - started, report.stats.done
+    elapsed = time.perf_counter() - started
+    if own_engine:
+        await engine.aclose()  # inside this loop, before asyncio.run closes it
+    return elapsed, report.stats.done
 
 
 def throughput(
@@ -185,25 +195,56 @@ def memory(n: int, engine: str) -> tuple[int, float, float, float]:
     return n, peak / 1e6, rss_mb, n / elapsed
 
 
+def client_cpu_ms(n: int = 40) -> float:
+    """CPU seconds the client spends per call (openai + instructor + grounding), server at L = 0."""
+    proc, base_url = _server(0.0)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            items = [(f"cpu-{i}", article(i)) for i in range(n)]
+
+            async def go() -> float:
+                engine = _engine(base_url)
+                await _run(items[:4], Path(tmp) / "w.jsonl", base_url, 1, engine)
+                cpu = time.process_time()
+                await _run(items, Path(tmp) / "c.jsonl", base_url, 1, engine)
+                spent = time.process_time() - cpu
+                await engine.aclose()
+                return spent / (n + 1) * 1000  # +1: the warm-up item in _run
+
+            return asyncio.run(go())
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def _table(title: str, rows: list[tuple[int, int, float, float]], latency: float) -> None:
+    print(title)
+    print(f"{'C':>4} {'items':>6} {'items/s':>9} {'ideal/s':>8} {'ratio':>6}")
+    for c, n, achieved, ratio in rows:
+        print(f"{c:>4} {n:>6} {achieved:>9.1f} {c / latency:>8.1f} {ratio:>6.3f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--latency", default="0.2,2.0", help="comma-separated server latencies L, seconds")
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--memory", default="stub:1000,stub:10000,http:1000", help="engine:items,...")
+    ap.add_argument("--memory", default="stub:1000,stub:10000,http:1000", help="engine:items,...; '' skips")
     args = ap.parse_args()
     scale = 0.25 if args.quick else 1.0
-    per_level = {1: int(25 * scale) or 5, 8: int(200 * scale), 64: int(1600 * scale)}
-    print(f"throughput, server latency L = {args.latency * 1000:.0f} ms (ideal = C / L)")
-    print(f"{'C':>4} {'items':>6} {'items/s':>9} {'ideal/s':>8} {'ratio':>6}")
-    for c, n, achieved, ratio in throughput(args.latency, [1, 8, 64], per_level):
-        print(f"{c:>4} {n:>6} {achieved:>9.1f} {c / args.latency:>8.1f} {ratio:>6.3f}", flush=True)
-    print(
-        "\nsame, with an in-process engine that sleeps L (no HTTP, no instructor): the batch machinery alone"
-    )
-    print(f"{'C':>4} {'items':>6} {'items/s':>9} {'ideal/s':>8} {'ratio':>6}")
-    for c, n, achieved, ratio in throughput_stub(args.latency, [1, 8, 64], per_level):
-        print(f"{c:>4} {n:>6} {achieved:>9.1f} {c / args.latency:>8.1f} {ratio:>6.3f}", flush=True)
-    print("\nmemory, JSONL in -> results JSONL out, C = 64 (tracemalloc on: rates are slowed)")
+    cpu = client_cpu_ms()
+    print(f"client CPU per call (openai + instructor + khulasa, L = 0): {cpu:.1f} ms")
+    print(f"-> one core saturates near {1000 / cpu:.0f} calls/s whatever C is: a C/L above it is CPU-bound\n")
+    for latency in (float(x) for x in args.latency.split(",")):
+        rounds = max(2, int(max(8, 5 / latency) * scale))  # ~max(8 L, 5 s) per level
+        per_level = {c: c * rounds for c in (1, 8, 64)}
+        _table(f"throughput, server latency L = {latency * 1000:.0f} ms (ideal = C / L)",
+               throughput(latency, [1, 8, 64], per_level), latency)
+        _table("same, in-process engine that sleeps L (no HTTP, no instructor): the batch machinery alone",
+               throughput_stub(latency, [1, 8, 64], per_level), latency)
+        print()
+    if not args.memory:
+        return
+    print("memory, JSONL in -> results JSONL out, C = 64 (tracemalloc on: rates are slowed)")
     print(f"{'engine':>6} {'items':>6} {'traced peak MB':>15} {'RSS peak MB':>12} {'items/s':>8}")
     for spec in args.memory.split(","):
         engine, size = spec.split(":")

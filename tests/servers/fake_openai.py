@@ -156,6 +156,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without TCP_NODELAY, Nagle's algorithm holds the
+        # body until the client's delayed ACK (~40 ms on Linux) — a server artifact, not latency.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def finish(self) -> None:
         with contextlib.suppress(OSError):  # after a deliberate reset
             super().finish()
@@ -164,6 +170,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+        wait = getattr(self, "_deadline", 0.0) - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -176,6 +185,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def _reset(self) -> None:
+        wait = getattr(self, "_deadline", 0.0) - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.close_connection = True
@@ -184,6 +196,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         st = self.server.state
+        self._arrived = time.monotonic()
+        self._deadline = 0.0
         raw = self._body()
         if self.path.endswith("/chat/completions"):
             return self._chat(json.loads(raw))
@@ -207,8 +221,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _chat(self, body: dict[str, Any]) -> None:
         st = self.server.state
-        if st.latency_s:
-            time.sleep(st.latency_s)
+        # The answer leaves `latency_s` after the request arrived, however long building it took:
+        # the server's own CPU (under the GIL, 64 threads at once) must not count as latency.
+        self._deadline = self._arrived + st.latency_s
         prompt = json.dumps(body.get("messages"), ensure_ascii=False)
         with st.lock:
             st.counts["chat"] += 1

@@ -234,6 +234,14 @@ class OpenAICompatEngine:
         self._sync_instructor: Any = None
         self._async_instructor: Any = None
 
+    def close(self) -> None:
+        """Close the sync HTTP client's connections (the engine is unusable for sync calls after)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the async HTTP client's connections, inside the event loop that opened them."""
+        await self._aclient.close()
+
     # --- transport retries -------------------------------------------------------------------
 
     def _wait(self, state: RetryCallState) -> float:
