@@ -102,7 +102,7 @@ class ScriptedEngine:
 def test_a_failing_case_is_recorded_and_the_run_continues(tmp_path):
     fail_id = seed_refs()[0].id
     result = run_suite(
-        seed_suite(), reports_dir=tmp_path, run_id="s", engine=ScriptedEngine(fail_id), log=lambda _m: None
+        seed_suite(), reports_dir=tmp_path, run_id="s", engine=ScriptedEngine(fail_id), log=lambda _m: None, cache=False
     )
     rows = [
         json.loads(x) for x in (tmp_path / "s" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -123,13 +123,14 @@ def test_a_failing_case_is_recorded_and_the_run_continues(tmp_path):
 def test_compare_flags_a_regression_only_when_asked(tmp_path, capsys):
     fail_id = "none"
     run_suite(
-        seed_suite(), reports_dir=tmp_path, run_id="a", engine=ScriptedEngine(fail_id), log=lambda _m: None
+        seed_suite(), reports_dir=tmp_path, run_id="a", engine=ScriptedEngine(fail_id), log=lambda _m: None, cache=False
     )
     run_suite(
         seed_suite(),
         reports_dir=tmp_path,
         run_id="b",
         engine=ScriptedEngine(fail_id, drop_last_claim=True),
+        cache=False,
         log=lambda _m: None,
     )
     a, b = str(tmp_path / "a"), str(tmp_path / "b")
@@ -143,3 +144,33 @@ def test_compare_flags_a_regression_only_when_asked(tmp_path, capsys):
 def test_missing_suite_is_a_clear_error(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "nope.toml")]) == 2
     assert "hint:" in capsys.readouterr().err
+
+
+def test_eval_reads_and_fills_the_response_cache(tmp_path):
+    """A second run of the same engine over the same seeds calls no model; errors are not cached."""
+    import dataclasses
+
+    from fixtures_openai import Script, briefing, ok, status
+
+    from toolkit.engines.openai_compat import OpenAICompatConfig, OpenAICompatEngine, TransportPolicy
+
+    suite = seed_suite()
+    suite = dataclasses.replace(suite, sources=suite.sources[:3])
+    n = 3
+
+    def engine(script: Script) -> OpenAICompatEngine:
+        policy = TransportPolicy(max_attempts=1, initial_wait=0.0, jitter=0.0, timeout=5.0)
+        cfg = OpenAICompatConfig(model="fixture", base_url="http://fixture.invalid/v1", transport=policy,
+                                 async_http_client=script.async_client(), max_reasks=0)
+        return OpenAICompatEngine(cfg)
+
+    # First run: one case's endpoint fails (not cached), the others answer (cached).
+    first = Script([status(400)] + [ok(briefing(claims=[])) for _ in range(n - 1)])
+    run_suite(suite, reports_dir=tmp_path, run_id="one", engine=engine(first), log=lambda _m: None)
+    assert len(first.requests) == n
+    # Second run, same engine settings: only the failed case calls the endpoint again.
+    second = Script([ok(briefing(claims=[]))])
+    result = run_suite(suite, reports_dir=tmp_path, run_id="two", engine=engine(second), log=lambda _m: None)
+    assert len(second.requests) == 1
+    cached = [c for c in result.cases if c.briefing is not None and c.briefing.meta.cached]
+    assert len(cached) == n - 1

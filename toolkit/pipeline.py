@@ -14,7 +14,15 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from toolkit.arabic import Sentence, has_arabic, split_sentences
-from toolkit.chunking import ChunkPlan, asummarize_chunked, chunk_limit, plan_chunks, summarize_chunked
+from toolkit.cache import request_key
+from toolkit.chunking import (
+    ChunkPlan,
+    asummarize_chunked,
+    chunk_limit,
+    merge_prompt_version,
+    plan_chunks,
+    summarize_chunked,
+)
 from toolkit.drafts import ClaimDraft
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, InputError
@@ -383,3 +391,21 @@ async def asummarize(
         )
     result = await engine.arun(EngineRequest(article=article, sentences=sentences, grounder=grounder))
     return assemble(result, grounder, engine_name=engine.name, started=started, source_id=source_id)
+
+
+def cache_key(engine: Engine, text: str, *, chunk_chars: int | None = None) -> str:
+    """The response-cache key of `summarize(text, engine=engine, chunk_chars=chunk_chars)`.
+
+    One definition for every caller (batch, eval), so they share cache entries.
+
+    Args:
+        engine: The engine that would answer.
+        text: The exact article text.
+        chunk_chars: The chunk budget passed to summarize.
+
+    Returns:
+        A hex sha256 (see `toolkit.cache.request_key`).
+    """
+    limit = chunk_limit(engine, chunk_chars)
+    merge = merge_prompt_version() if limit is not None and len(text) > limit else None
+    return request_key(engine, text, chunk_chars=limit, merge_prompt=merge)

@@ -18,7 +18,8 @@ import jinja2
 from toolkit.arabic import Sentence
 from toolkit.errors import ConfigurationError
 
-TEMPLATE_NAMES: tuple[str, ...] = ("system.j2", "extract.j2")
+TEMPLATE_NAMES: tuple[str, ...] = ("system.j2", "extract.j2", "merge.j2")
+"""Every template an engine may render; all of them are compiled on load and hashed into the version."""
 
 
 def _prompts_dir() -> Path:

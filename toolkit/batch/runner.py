@@ -30,11 +30,10 @@ from toolkit.batch.inputs import BatchItem, count_items, iter_items
 from toolkit.batch.limiter import AdaptiveLimiter, GatedTransport
 from toolkit.batch.progress import BatchStats, Progress
 from toolkit.batch.results import Outcome, ResultsFile
-from toolkit.cache import ResponseCache, request_key
-from toolkit.chunking import chunk_limit, merge_prompt_version
+from toolkit.cache import ResponseCache
 from toolkit.engines.base import Engine
 from toolkit.errors import ConfigurationError, OutputValidationError, ToolkitError
-from toolkit.pipeline import MAX_CHARS, EngineOptions, asummarize, resolve_engine
+from toolkit.pipeline import MAX_CHARS, EngineOptions, asummarize, cache_key, resolve_engine
 from toolkit.schema import AttemptUsage, Briefing
 
 ItemLike = BatchItem | tuple[str, str] | Mapping[str, Any]
@@ -193,9 +192,7 @@ class _Run:
     not_started: int = 0
 
     def key(self, text: str) -> str:
-        limit = chunk_limit(self.engine, self.chunk_chars)
-        merge = merge_prompt_version() if limit is not None and len(text) > limit else None
-        return request_key(self.engine, text, chunk_chars=limit, merge_prompt=merge)
+        return cache_key(self.engine, text, chunk_chars=self.chunk_chars)
 
     async def process(self, item: BatchItem) -> Outcome | None:
         if item.text is None:

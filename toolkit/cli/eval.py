@@ -62,6 +62,9 @@ def eval_command(
     gold: Annotated[
         bool, typer.Option("--gold", help="Feed the gold labels back as predictions (metric sanity check).")
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Call the model even for articles in the response cache.")
+    ] = False,
 ) -> None:
     """Evaluate an engine on a suite and write evals/reports/<run-id>/ (cases, summary, report.md/html)."""
     _check_extra()
@@ -103,4 +106,4 @@ def eval_command(
         engine = dataclasses.replace(engine, concurrency=concurrency)
     s = dataclasses.replace(s, engine=engine)
     target = reports_dir or (Path(suite).resolve().parent / "reports")
-    _print_summary(run_suite(s, reports_dir=target, run_id=run_id, gold=gold))
+    _print_summary(run_suite(s, reports_dir=target, run_id=run_id, gold=gold, cache=not no_cache))

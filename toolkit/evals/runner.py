@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from toolkit.cache import ResponseCache
 from toolkit.errors import InputError, LLMError, OutputValidationError
 from toolkit.evals.cases import (
     PREDICTIONS_FILE,
@@ -98,9 +99,15 @@ def _error_meta(exc: Exception, started: float) -> dict[str, Any]:
     return meta
 
 
-async def _run_one(ref: Reference, engine: Any, sem: asyncio.Semaphore) -> Prediction:
-    from toolkit.pipeline import asummarize
+async def _run_one(
+    ref: Reference, engine: Any, sem: asyncio.Semaphore, cache: ResponseCache | None
+) -> Prediction:
+    from toolkit.pipeline import asummarize, cache_key
 
+    key = cache_key(engine, ref.article) if cache is not None else None
+    hit = cache.get(key) if cache is not None and key is not None else None
+    if hit is not None:  # marked meta.cached; costs nothing
+        return Prediction(ref.id, hit.model_copy(update={"source_id": ref.id}))
     async with sem:
         started = time.perf_counter()
         try:
@@ -109,11 +116,13 @@ async def _run_one(ref: Reference, engine: Any, sem: asyncio.Semaphore) -> Predi
             return Prediction(
                 ref.id, None, CaseError(type(exc).__name__, str(exc)[:2000]), _error_meta(exc, started)
             )
-        return Prediction(ref.id, briefing)
+    if cache is not None and key is not None:  # errors are never cached
+        cache.put(key, briefing, engine=engine, article=ref.article)
+    return Prediction(ref.id, briefing)
 
 
 async def arun_predictions(
-    refs: Sequence[Reference], spec: EngineSpec, *, engine: Any = None
+    refs: Sequence[Reference], spec: EngineSpec, *, engine: Any = None, cache: ResponseCache | None = None
 ) -> list[Prediction]:
     """Summarize every reference's article with `toolkit.pipeline.asummarize`, ``spec.concurrency`` at once.
 
@@ -121,6 +130,7 @@ async def arun_predictions(
         refs: The references.
         spec: Engine settings.
         engine: A ready engine (tests inject one); built from ``spec`` when None.
+        cache: The response cache to read and fill (model engines only; None bypasses it).
 
     Returns:
         One prediction per reference, in order; failed cases carry their error type and message.
@@ -132,8 +142,10 @@ async def arun_predictions(
             mode=spec.mode, max_reasks=spec.max_reasks, timeout=spec.timeout, max_tokens=spec.max_tokens
         )
         engine = resolve_engine(spec.model, spec.base_url, options)
+    if getattr(engine, "name", None) == "offline":
+        cache = None  # deterministic and instant: caching it would only hide its latency
     sem = asyncio.Semaphore(max(1, spec.concurrency))
-    return list(await asyncio.gather(*(_run_one(r, engine, sem) for r in refs)))
+    return list(await asyncio.gather(*(_run_one(r, engine, sem, cache) for r in refs)))
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -247,6 +259,7 @@ def run_suite(
     engine: Any = None,
     gold: bool = False,
     log: Callable[[str], None] | None = None,
+    cache: bool = True,
 ) -> RunResult:
     """Run a suite end to end: predictions, scores, reports.
 
@@ -257,6 +270,8 @@ def run_suite(
         engine: A ready engine (tests); built from the suite when None.
         gold: Feed the gold labels back as predictions instead of running an engine (sanity check).
         log: Progress messages (stderr by default).
+        cache: Read and fill the response cache (`$KHULASA_CACHE_DIR` or ~/.cache/khulasa); a
+            cached case is marked `meta.cached`. Errors are never cached.
 
     Returns:
         The scored run.
@@ -267,9 +282,18 @@ def run_suite(
     run_id = run_id or make_run_id(suite.name, model)
     say(f"khulasa eval: {len(refs)} cases, model {model}, run {run_id}")
     started = time.perf_counter()
-    preds = (
-        gold_predictions(refs) if gold else asyncio.run(arun_predictions(refs, suite.engine, engine=engine))
-    )
+    if gold:
+        preds = gold_predictions(refs)
+    else:
+        store = ResponseCache() if cache else None
+        try:
+            preds = asyncio.run(arun_predictions(refs, suite.engine, engine=engine, cache=store))
+        finally:
+            if store is not None:
+                store.close()
+    cached = sum(p.briefing is not None and p.briefing.meta.cached for p in preds)
+    if cached:
+        say(f"khulasa eval: {cached} case(s) from the response cache (--no-cache to call the model)")
     failed = sum(p.briefing is None for p in preds)
     say(f"khulasa eval: predictions done in {time.perf_counter() - started:.1f}s ({failed} failed)")
     return finish_run(suite, refs, preds, reports_dir / run_id, run_id, model)

@@ -1,0 +1,16 @@
+"""Shared test set-up: keep every test's response cache in its own temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # `khulasa eval`/`batch` cache by default in ~/.cache/khulasa: a test must neither read a
+    # developer's cache nor leave entries behind that change the next run's behaviour.
+    path = tmp_path_factory.mktemp("khulasa-cache")
+    monkeypatch.setenv("KHULASA_CACHE_DIR", str(path))
+    return path
