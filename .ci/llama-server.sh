@@ -23,7 +23,8 @@ LLAMA_LOG="${LLAMA_LOG:-${TMPDIR:-/tmp}/khulasa-llama-server.log}"
 LLAMA_PID_FILE="${LLAMA_PID_FILE:-${TMPDIR:-/tmp}/khulasa-llama-server.pid}"
 
 llama_install() {
-    if ! "$LLAMA_PYTHON" -c "import llama_cpp, llama_cpp.server" 2>/dev/null; then
+    # Check the server's own dependencies too: `khulasa[local]` brings llama_cpp without them.
+    if ! "$LLAMA_PYTHON" -c "import llama_cpp, uvicorn, llama_cpp.server.app" 2>/dev/null; then
         echo "llama-server.sh: building llama-cpp-python[server] from source (GGML_NATIVE=OFF, ~6 min on 2 cores)"
         CMAKE_ARGS="-DGGML_NATIVE=OFF" "$LLAMA_PYTHON" -m pip install --quiet 'llama-cpp-python[server]>=0.3' || return 1
     fi
