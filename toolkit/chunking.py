@@ -31,7 +31,7 @@ from toolkit.arabic import Sentence, fold_text
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.grounding import Grounder
 from toolkit.prompts import PromptSet
-from toolkit.schema import AttemptUsage, Briefing, Claim, DroppedClaim, Entity, KeyPoint, Meta
+from toolkit.schema import AttemptUsage, Briefing, Claim, DroppedClaim, Entity, Meta
 
 DEFAULT_CHUNK_CHARS = 12_000
 """Default chunk budget for model engines, in characters (~3,000-4,000 tokens of Arabic): leaves room
@@ -236,17 +236,11 @@ def _combine(
         dropped_claims=list(dropped.values()),
         chunks=len(plans),
     )
-    draft = summary.draft
-    return Briefing(
-        source_id=source_id,
-        headline_ar=draft.headline_ar,
-        headline_en=draft.headline_en,
-        summary_ar=draft.summary_ar,
-        summary_en=draft.summary_en,
-        key_points=[KeyPoint(text_ar=k.text_ar, text_en=k.text_en) for k in draft.key_points],
+    return summary.draft.to_briefing(
         claims=claims,
-        entities=merge_entities([e for b in chunk_briefings for e in b.entities]),
         meta=meta,
+        entities=merge_entities([e for b in chunk_briefings for e in b.entities]),
+        source_id=source_id,
     )
 
 

@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from toolkit.arabic import arabic_ratio, has_arabic
 from toolkit.grounding import FUZZY_THRESHOLD, Grounder
-from toolkit.schema import ClaimKind, EntityType
+from toolkit.schema import Briefing, Claim, ClaimKind, Entity, EntityType, KeyPoint, Meta
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -231,6 +231,42 @@ class BriefingDraft(_Draft):
                 "summary_en and headline_en are required: write them in English.",
             )
         return self
+
+    def to_briefing(
+        self,
+        *,
+        claims: list[Claim],
+        meta: Meta,
+        entities: list[Entity] | None = None,
+        source_id: str | None = None,
+    ) -> Briefing:
+        """The output `Briefing` of this draft, given its grounded claims and its meta.
+
+        Args:
+            claims: The grounded claims (offsets computed by `toolkit.grounding`).
+            meta: How the briefing was produced.
+            entities: Entities to use instead of the draft's own (e.g. merged across chunks).
+            source_id: Caller-given article id.
+
+        Returns:
+            The briefing.
+        """
+        if entities is None:
+            entities = [
+                Entity(name_ar=e.name_ar, name_en=e.name_en, type=e.type, aliases=list(e.aliases))
+                for e in self.entities
+            ]
+        return Briefing(
+            source_id=source_id,
+            headline_ar=self.headline_ar,
+            headline_en=self.headline_en,
+            summary_ar=self.summary_ar,
+            summary_en=self.summary_en,
+            key_points=[KeyPoint(text_ar=k.text_ar, text_en=k.text_en) for k in self.key_points],
+            claims=claims,
+            entities=entities,
+            meta=meta,
+        )
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:

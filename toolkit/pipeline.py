@@ -27,7 +27,7 @@ from toolkit.drafts import ClaimDraft
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, InputError
 from toolkit.grounding import FUZZY_THRESHOLD, Grounder
-from toolkit.schema import Briefing, Claim, DroppedClaim, Entity, Evidence, KeyPoint, Meta, Speaker
+from toolkit.schema import Briefing, Claim, DroppedClaim, Evidence, Meta, Speaker
 
 MAX_CHARS = 200_000
 """Default size limit of one article, in characters (about 35,000 Arabic words)."""
@@ -288,20 +288,7 @@ def assemble(
         latency_s=round(time.perf_counter() - started, 4),
         dropped_claims=dropped,
     )
-    return Briefing(
-        source_id=source_id,
-        headline_ar=draft.headline_ar,
-        headline_en=draft.headline_en,
-        summary_ar=draft.summary_ar,
-        summary_en=draft.summary_en,
-        key_points=[KeyPoint(text_ar=k.text_ar, text_en=k.text_en) for k in draft.key_points],
-        claims=claims,
-        entities=[
-            Entity(name_ar=e.name_ar, name_en=e.name_en, type=e.type, aliases=list(e.aliases))
-            for e in draft.entities
-        ],
-        meta=meta,
-    )
+    return draft.to_briefing(claims=claims, meta=meta, source_id=source_id)
 
 
 def _prepare(text: str | bytes, max_chars: int) -> tuple[str, list[Sentence], Grounder]:
