@@ -319,3 +319,16 @@ def test_property_bag_of_article_words_is_not_grounded(words: list[str]) -> None
     assert span is None or (span.method == "fuzzy" and span.score >= FUZZY_THRESHOLD)
     if span is not None:  # only possible when the random words happen to be near-contiguous text
         assert GROUNDER.best_score(quote) >= FUZZY_THRESHOLD
+
+
+def test_near_picks_the_repeated_occurrence_closest_to_the_hint() -> None:
+    from toolkit.grounding import Grounder
+
+    article = "قال الوزير «نرفض هذا القرار». ثم عاد الوزير وقال مرة أخرى «نرفض هذا القرار» أمام البرلمان."
+    second = article.rindex("نرفض هذا القرار")
+    g = Grounder(article)
+    assert g.find("نرفض هذا القرار").start == article.index("نرفض هذا القرار")  # default: first
+    assert g.find("نرفض هذا القرار", near=second).start == second
+    assert g.find("نرفض هذا القرار", near=second - 3).start == second
+    assert g.find("نرفض هذا القرار", near=5).start == article.index("نرفض هذا القرار")
+    assert g.find("نقبل هذا القرار تماما", near=second) is None  # a hint never makes a quote match

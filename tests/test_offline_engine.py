@@ -357,3 +357,16 @@ def test_tiny_and_odd_inputs() -> None:
         briefing = summarize(text, model="offline")
         _assert_grounded(text, briefing)
         assert briefing.headline_ar and briefing.summary_ar
+
+
+def test_repeated_quote_is_grounded_where_the_extractor_saw_it() -> None:
+    # The same words are quoted twice, by two speakers: each claim's span must be its own sentence.
+    article = (
+        "قال وزير الخارجية سامي العلي إن «الحوار هو الطريق الوحيد». "
+        "وفي مؤتمر صحفي لاحق، قالت وزيرة الثقافة ليلى حداد إن «الحوار هو الطريق الوحيد» أيضاً."
+    )
+    briefing = summarize(article, model="offline")
+    spans = sorted((c.evidence.start, c.speaker.name_ar) for c in briefing.claims if "الحوار" in c.evidence.quote_ar)
+    assert len(spans) == 2
+    assert spans[0][0] != spans[1][0]
+    assert "العلي" in spans[0][1] and "حداد" in spans[1][1]

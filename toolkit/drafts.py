@@ -25,6 +25,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -138,6 +139,20 @@ class ClaimDraft(_Draft):
         max_length=160,
         description="The statement/spokesperson/outlet the claim is reported through, or null if direct.",
     )
+
+    # Where an extractor saw the quote in the original text (never part of the model-facing schema):
+    # grounding prefers that occurrence when the quote appears more than once.
+    _start_hint: int | None = PrivateAttr(default=None)
+
+    @property
+    def start_hint(self) -> int | None:
+        """Original-text offset where the quote was seen, when the producer knows it."""
+        return self._start_hint
+
+    def at(self, start: int) -> ClaimDraft:
+        """Record where the quote was seen in the original text, and return self."""
+        self._start_hint = start
+        return self
 
     @field_validator("quote_ar")
     @classmethod

@@ -109,16 +109,19 @@ class Grounder:
 
     # --- public ----------------------------------------------------------------------------------
 
-    def find(self, quote: str) -> Span | None:
+    def find(self, quote: str, *, near: int | None = None) -> Span | None:
         """Locate a quote in the article.
 
-        Tries, in order: exact match after folding (the first occurrence when there are several),
+        Tries, in order: exact match after folding (the first occurrence when there are several, or
+        the one starting nearest to `near`),
         the parts of a quote joined by an ellipsis (in order, same or adjacent sentences), then a
         fuzzy alignment scoring at least `FUZZY_THRESHOLD` for quotes of at least `MIN_FUZZY_CHARS`
         folded characters. Fuzzy spans are widened to whole words.
 
         Args:
             quote: Evidence text as the model wrote it.
+            near: Original-text offset where the caller saw the quote (an extractor that knows it),
+                to choose among repeated occurrences; it never makes a non-matching quote match.
 
         Returns:
             A tight span on the original article, or None if the quote is not in it.
@@ -126,7 +129,7 @@ class Grounder:
         fq = clean_quote(quote)
         if not fq:
             return None
-        span = self._find_folded(fq)
+        span = self._find_folded(fq, near)
         if span is not None:
             self._best[fq] = span.score
         return span
@@ -158,8 +161,10 @@ class Grounder:
 
     # --- helpers ---------------------------------------------------------------------------------
 
-    def _find_folded(self, fq: str) -> Span | None:
+    def _find_folded(self, fq: str, near: int | None = None) -> Span | None:
         idx = self._folded.text.find(fq)
+        if idx >= 0 and near is not None:
+            idx = self._nearest(fq, idx, self._folded.to_folded(near))
         if idx >= 0:
             return self._span(idx, idx + len(fq), "exact", 100.0)
         parts = [p for p in (x.strip(_EDGE_CHARS) for x in _ELLIPSIS_RE.split(fq)) if p]
@@ -168,6 +173,16 @@ class Grounder:
             if found is not None:
                 return found
         return self._find_fuzzy(fq)
+
+    def _nearest(self, fq: str, first: int, target: int) -> int:
+        best, idx = first, first
+        while idx >= 0 and idx <= target + len(fq):
+            if abs(idx - target) < abs(best - target):
+                best = idx
+            idx = self._folded.text.find(fq, idx + 1)
+        if idx >= 0 and abs(idx - target) < abs(best - target):
+            best = idx
+        return best
 
     def _span(self, fstart: int, fend: int, method: Literal["exact", "fuzzy"], score: float) -> Span:
         start, end = self._folded.span_to_original(fstart, fend)

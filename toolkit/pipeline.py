@@ -212,7 +212,7 @@ def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim
     dropped: list[DroppedClaim] = []
     seen: set[tuple[int, int, str]] = set()
     for draft in result.draft.claims:
-        span = grounder.find(draft.quote_ar)
+        span = grounder.find(draft.quote_ar, near=draft.start_hint)
         if span is None:
             dropped.append(_dropped(draft, grounder, salvaged=result.salvaged))
             continue

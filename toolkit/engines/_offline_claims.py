@@ -462,7 +462,7 @@ class ClaimExtractor:
             conditional=condition is not None,
             condition=condition,
             attributed_via=cut(f.np.via, 160) if f.np.via else None,
-        )
+        ).at(a)  # ground this occurrence, not an earlier copy of the same words
 
     def _kind(self, f: _Found, quote: str) -> ClaimKind:
         kind = f.verb.kind
