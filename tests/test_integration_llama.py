@@ -97,3 +97,50 @@ def test_prompt_injection_through_llama_server() -> None:
     outcome, requests = _run("injection-eastern-ghouta", article)
     _check_request(requests, article)
     _check_outcome(outcome, article, len(requests))  # evidence is article text, or the claim was dropped
+
+
+# --- live, unrecorded: what CI checks against the server it starts ----------------------------
+
+_LIVE = pytest.mark.skipif(
+    live_base_url() is None,
+    reason="no live server: `source .ci/llama-server.sh && llama_start` sets KHULASA_TEST_BASE_URL",
+)
+
+
+@_LIVE
+def test_live_server_summarize_plumbing() -> None:
+    """The library against the running server, no cassette: a valid Briefing or a typed error."""
+    article = _article("weather-heatwave-no-claims")
+    base_url = live_base_url()
+    try:
+        outcome: Briefing | OutputValidationError = summarize(
+            article, model=MODEL, base_url=base_url, source_id="live", **OPTIONS
+        )
+    except OutputValidationError as exc:
+        outcome = exc
+    n = outcome.attempts if isinstance(outcome, OutputValidationError) else outcome.meta.n_attempts
+    _check_outcome(outcome, article, n)
+
+
+@_LIVE
+def test_live_server_cli(tmp_path: Path) -> None:
+    """`khulasa summarize --base-url` against the running server: JSON out (exit 0) or one typed error line."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "briefing.json"
+    cmd = [sys.executable, "-m", "toolkit.cli", "summarize", str(SEEDS / "weather-heatwave-no-claims" / "article.txt"),
+           "--base-url", str(live_base_url()), "--model", MODEL, "--max-reasks", "0", "--max-tokens", "768",
+           "--timeout", "300", "--output", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)
+    assert "Traceback" not in proc.stderr
+    if proc.returncode == 0:
+        briefing = Briefing.model_validate(json.loads(out.read_text(encoding="utf-8")))
+        assert briefing.meta.model == MODEL and briefing.meta.n_attempts >= 1
+    else:
+        assert proc.returncode == OutputValidationError.exit_code, proc.stderr
+        assert proc.stderr.startswith("error: ") and "hint: " in proc.stderr
+        assert not out.exists()  # nothing half-written

@@ -16,6 +16,8 @@ CPU may differ from the build machine's, set `CMAKE_ARGS="-DGGML_NATIVE=OFF"`).
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -39,6 +41,17 @@ _MODELS: dict[tuple[str, int, int], Any] = {}
 """Loaded `Llama` instances by (path, n_ctx, n_threads): loading costs seconds, so it happens once."""
 _LOCKS: dict[tuple[str, int, int], threading.Lock] = {}
 _REGISTRY_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    # Free the models while llama_cpp's module globals still exist: left to the garbage collector
+    # at interpreter shutdown, Llama.__del__ fails with "'NoneType' object is not callable".
+    with _REGISTRY_LOCK:
+        for llm in _MODELS.values():
+            with contextlib.suppress(Exception):
+                llm.close()
+        _MODELS.clear()
 
 
 def _import_llama_cpp() -> Any:
