@@ -56,12 +56,14 @@ def test_missing_model_file_is_configuration_error(tmp_path: Path) -> None:
     assert "nope.gguf" in info.value.message and info.value.hint
 
 
-def test_missing_extra_is_configuration_error_with_the_install_command() -> None:
+def test_missing_extra_is_configuration_error_with_the_install_command(tmp_path: Path) -> None:
     # In a child process, make `import llama_cpp` fail as it does without the extra.
+    model = tmp_path / "x.gguf"
+    model.write_bytes(b"GGUF")  # exists: the file check passes and the extra check is reached
     result = _child(
         "import sys; sys.modules['llama_cpp'] = None\n"
         "from toolkit.cli import main\n"
-        "sys.exit(main(['summarize', '--model', 'local:/tmp/x.gguf', 'seeds/eastern-ghouta-macron-putin/article.txt']))"
+        f"sys.exit(main(['summarize', '--model', 'local:{model}', 'seeds/eastern-ghouta-macron-putin/article.txt']))"
     )
     assert result.returncode == ConfigurationError.exit_code, result.stderr
     assert "llama-cpp-python" in result.stderr and "khulasa[local]" in result.stderr

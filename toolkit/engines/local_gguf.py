@@ -137,13 +137,14 @@ class LocalGGUFEngine:
         Raises:
             ConfigurationError: llama-cpp-python is missing, or the file does not exist.
         """
-        _import_llama_cpp()
+        # The file first: a wrong path is the likelier mistake, and its fix needs no install.
         self.path = Path(path).expanduser()
         if not self.path.is_file():
             raise ConfigurationError(
                 f"model file not found: {self.path}",
                 hint="pass an existing GGUF file as --model local:/path/to/model.gguf",
             )
+        _import_llama_cpp()
         self.max_reasks = max_reasks
         self.n_ctx = n_ctx
         self.n_threads = n_threads
