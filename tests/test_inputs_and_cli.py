@@ -130,3 +130,20 @@ def test_cli_unreachable_endpoint_is_llm_error() -> None:
 
 def test_cli_bad_option_is_usage_error() -> None:
     assert main(["summarize", str(SEED_ARTICLE_PATH), "--format", "xml"]) == 2
+
+
+def test_cli_folder_instead_of_file_says_so_and_points_to_batch() -> None:
+    proc = _cli("summarize", "seeds")
+    err = proc.stderr.decode()
+    assert proc.returncode == InputError.exit_code
+    assert err.startswith("error: seeds is a folder") and "khulasa batch" in err and "Traceback" not in err
+
+
+def test_cli_output_file_gets_the_umask_mode_not_0600(tmp_path: Path) -> None:
+    out = tmp_path / "briefing.json"
+    old = os.umask(0o022)
+    try:
+        assert main(["summarize", str(SEED_ARTICLE_PATH), "--model", "offline", "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644

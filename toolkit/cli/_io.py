@@ -27,6 +27,11 @@ def read_article(path: str) -> tuple[str, str]:
         source = "stdin"
     else:
         p = Path(path)
+        if p.is_dir():
+            raise InputError(
+                f"{path} is a folder, not an article file",
+                hint="pass one article .txt; for a folder of articles: `khulasa batch FOLDER -o out.jsonl`",
+            )
         if not p.is_file():
             raise InputError(f"no such file: {path}", hint="check the path, or pass - to read standard input")
         data = p.read_bytes()
@@ -56,4 +61,13 @@ def write_output(text: str, output: str | None) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text if text.endswith("\n") else text + "\n")
+    # mkstemp creates the file 0600; give the result the mode any new file would get (0666 & ~umask).
+    os.chmod(tmp, 0o666 & ~_umask())
     os.replace(tmp, target)
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
