@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -147,3 +148,21 @@ def test_cli_output_file_gets_the_umask_mode_not_0600(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_cli_max_chars_named_by_the_too_long_hint_exists(tmp_path: Path) -> None:
+    article = tmp_path / "long.txt"
+    article.write_text(seed_article() * 3, encoding="utf-8")
+    limit = len(seed_article()) * 2
+    proc = _cli("summarize", str(article), "--model", "offline", "--max-chars", str(limit))
+    err = proc.stderr.decode()
+    assert proc.returncode == InputError.exit_code and "over the limit" in err and "--max-chars" in err
+    raised = main(["summarize", str(article), "--model", "offline", "--max-chars", str(limit * 2)])
+    assert raised == 0
+
+
+def test_cli_chunk_chars_reaches_the_pipeline(tmp_path: Path) -> None:
+    out = tmp_path / "b.json"
+    args = ["summarize", str(SEED_ARTICLE_PATH), "--model", "offline", "--chunk-chars", "800", "-o", str(out)]
+    assert main(args) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["meta"]["chunks"] > 1

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import app
 from toolkit.cli._io import read_article, write_output
-from toolkit.pipeline import summarize
+from toolkit.pipeline import MAX_CHARS, summarize
 
 
 class OutputFormat(StrEnum):
@@ -43,6 +43,11 @@ def summarize_command(
     max_reasks: Annotated[int, typer.Option(help="Validation re-asks after the first attempt.")] = 2,
     max_tokens: Annotated[int | None, typer.Option(help="Output token budget per call.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Per-request timeout, seconds.")] = None,
+    max_chars: Annotated[int, typer.Option(help="Refuse longer articles (characters).")] = MAX_CHARS,
+    chunk_chars: Annotated[
+        int | None,
+        typer.Option(help="Read longer articles in chunks of about this size (0 = never; default 12000)."),
+    ] = None,
 ) -> None:
     """Summarize one Arabic article into a grounded briefing."""
     text, source_id = read_article(article)
@@ -55,6 +60,8 @@ def summarize_command(
         max_reasks=max_reasks,
         max_tokens=max_tokens,
         timeout=timeout,
+        max_chars=max_chars,
+        chunk_chars=chunk_chars,
     )
     if fmt is OutputFormat.md:
         from toolkit.render import render_briefing
