@@ -174,3 +174,16 @@ def test_eval_reads_and_fills_the_response_cache(tmp_path):
     assert len(second.requests) == 1
     cached = [c for c in result.cases if c.briefing is not None and c.briefing.meta.cached]
     assert len(cached) == n - 1
+
+
+def test_latency_noise_alone_never_fails_the_regression_gate():
+    from toolkit.evals.compare import gating_regressions
+    from toolkit.evals.stats import paired_bootstrap
+
+    a = {f"s{i}": 0.010 for i in range(12)}
+    b = {f"s{i}": 0.011 for i in range(12)}  # 1 ms slower everywhere: the interval excludes zero
+    latency = paired_bootstrap("latency_s", "lower", a, b)
+    recall = paired_bootstrap("claim_recall", "higher", {k: 1.0 for k in a}, {k: 0.5 for k in a})
+    assert latency.verdict == "regression" and recall.verdict == "regression"
+    assert gating_regressions([latency]) == []
+    assert gating_regressions([latency, recall]) == ["claim_recall"]

@@ -69,12 +69,16 @@ def eval_command(
     """Evaluate an engine on a suite and write evals/reports/<run-id>/ (cases, summary, report.md/html)."""
     _check_extra()
     if compare is not None:
-        from toolkit.evals.compare import compare_runs, format_comparison
+        from toolkit.evals.compare import NOT_GATING, compare_runs, format_comparison, gating_regressions
 
         diffs = compare_runs(*compare)
         typer.echo(format_comparison(diffs))
-        regressed = [d.metric for d in diffs if d.verdict == "regression"]
-        typer.echo(f"regressions: {', '.join(regressed) if regressed else 'none'}")
+        every = [d.metric for d in diffs if d.verdict == "regression"]
+        typer.echo(f"regressions: {', '.join(every) if every else 'none'}")
+        regressed = gating_regressions(diffs)
+        if set(every) - set(regressed):
+            not_gating = ", ".join(sorted(NOT_GATING))
+            typer.echo(f"not gating --fail-on-regression: {not_gating} (it measures the machine)")
         if regressed and fail_on_regression:
             raise ToolkitError(
                 f"{len(regressed)} metric(s) regressed: {', '.join(regressed)}",

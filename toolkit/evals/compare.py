@@ -34,6 +34,24 @@ def compare_runs(run_a: str | Path, run_b: str | Path) -> list[PairedDiff]:
     return out
 
 
+NOT_GATING: frozenset[str] = frozenset({"latency_s"})
+"""Metrics reported by `--compare` but never failing `--fail-on-regression`: wall-clock latency
+measures the machine and its load as much as the engine, so two runs of the same engine on one
+machine can differ by a millisecond with an interval that excludes zero."""
+
+
+def gating_regressions(diffs: list[PairedDiff]) -> list[str]:
+    """The metrics whose regression should fail a check (every regression except `NOT_GATING`).
+
+    Args:
+        diffs: From `compare_runs`.
+
+    Returns:
+        Metric names, in order.
+    """
+    return [d.metric for d in diffs if d.verdict == "regression" and d.metric not in NOT_GATING]
+
+
 def format_comparison(diffs: list[PairedDiff]) -> str:
     """Render the comparison as a plain-text table.
 
