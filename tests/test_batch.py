@@ -201,3 +201,25 @@ async def test_limiter_never_admits_more_than_allowed() -> None:
 
     await asyncio.gather(*(job() for _ in range(20)))
     assert peak == 1
+
+
+def test_cli_rerun_still_reports_earlier_failures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A re-run skips a failed id; it must still name it and exit 1 until it succeeds."""
+    from toolkit.batch import outstanding_failures
+    from toolkit.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "weather-heatwave-no-claims" / "article.txt"
+    (folder / "good.txt").write_bytes(seed.read_bytes())
+    (folder / "english.txt").write_text("Not Arabic at all.", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    args = ["batch", str(folder), "-o", str(out), "--model", "offline", "--no-cache"]
+    assert main(args) == 1
+    assert main(args) == 1  # nothing new ran, but english.txt still failed
+    err = capsys.readouterr().err
+    assert "failed: english: InputError:" in err and "--retry-failed" in err
+    assert list(outstanding_failures(out)) == ["english"]
+    (folder / "english.txt").write_bytes(seed.read_bytes())  # fixed input
+    assert main([*args, "--retry-failed"]) == 0
+    assert outstanding_failures(out) == {}

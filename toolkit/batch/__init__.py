@@ -8,7 +8,7 @@ the response cache, and OpenAI's Batch API (`toolkit.batch.openai_batch`).
 from toolkit.batch.inputs import BatchItem, count_items, iter_items
 from toolkit.batch.limiter import AdaptiveLimiter, GatedTransport
 from toolkit.batch.progress import BatchStats
-from toolkit.batch.results import Outcome, ResultsFile, iter_results, latest_outcomes
+from toolkit.batch.results import Outcome, ResultsFile, iter_results, latest_outcomes, outstanding_failures
 from toolkit.batch.runner import BatchReport, asummarize_many, summarize_many
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "iter_items",
     "iter_results",
     "latest_outcomes",
+    "outstanding_failures",
     "summarize_many",
 ]

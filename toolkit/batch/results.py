@@ -84,6 +84,26 @@ def iter_results(path: str | Path) -> Iterator[dict[str, Any]]:
                 continue
 
 
+def outstanding_failures(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Ids whose newest line is a failure, with that line's error (streams: briefings are not kept).
+
+    Args:
+        path: A results file.
+
+    Returns:
+        id → {"type": ..., "message": ...}, in file order; empty when the file does not exist.
+    """
+    failed: dict[str, dict[str, Any]] = {}
+    if not Path(path).is_file():
+        return failed
+    for line in iter_results(path):
+        key = str(line["id"])
+        failed.pop(key, None)
+        if not line.get("ok"):
+            failed[key] = dict(line.get("error") or {})
+    return failed
+
+
 def latest_outcomes(path: str | Path) -> dict[str, dict[str, Any]]:
     """The newest line of each id (loads every briefing: meant for tests and small files)."""
     out: dict[str, dict[str, Any]] = {}

@@ -88,8 +88,26 @@ def batch_command(
         max_tokens=max_tokens,
     )
     typer.echo(report.summary(), err=True)
-    if report.stats.failed or report.stopped:
+    if _report_failures(output) or report.stopped:
         raise typer.Exit(1)
+
+
+def _report_failures(output: str, shown: int = 10) -> int:
+    # Failures from this run *and* earlier ones: a re-run skips failed ids, and must not exit 0
+    # while the results file still holds them.
+    from toolkit.batch import outstanding_failures
+
+    failed = outstanding_failures(output)
+    for key, error in list(failed.items())[:shown]:
+        message = str(error.get("message", "")).splitlines()[0][:160] if error.get("message") else ""
+        typer.echo(f"failed: {key}: {error.get('type', 'Error')}: {message}", err=True)
+    if len(failed) > shown:
+        typer.echo(f"... and {len(failed) - shown} more failed ids", err=True)
+    if failed:
+        typer.echo(
+            f"{len(failed)} id(s) failed in {output}; re-run with --retry-failed to try them again", err=True
+        )
+    return len(failed)
 
 
 def _openai_batch(
