@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from toolkit.cli import _options as opt
 from toolkit.cli import app
 from toolkit.errors import InputError
 
@@ -31,22 +32,18 @@ def batch_command(
     output: Annotated[str, typer.Option("--output", "-o", help="Results JSONL (appended; resumable).")] = (
         "results.jsonl"
     ),
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name or 'offline'.")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint.")] = None,
+    model: opt.Model = None,
+    base_url: opt.BaseUrl = None,
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at most.")] = 8,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run failed ids again.")] = False,
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", help="Stop before spending more (USD).")
     ] = None,
-    chunk_chars: Annotated[
-        int | None, typer.Option(help="Chunk articles longer than this (0 = never; default 12000 for LLMs).")
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="Instructor mode: tools, json_schema, json, md_json.")
-    ] = None,
-    max_reasks: Annotated[int, typer.Option(help="Validation re-asks after the first attempt.")] = 2,
-    max_tokens: Annotated[int | None, typer.Option(help="Output token budget per call.")] = None,
+    chunk_chars: opt.ChunkChars = None,
+    mode: opt.Mode = None,
+    max_reasks: opt.MaxReasks = 2,
+    max_tokens: opt.MaxTokens = None,
     timeout: Annotated[float, typer.Option(help="Per-request timeout, seconds.")] = 300.0,
     max_attempts: Annotated[int, typer.Option(help="HTTP attempts per call (transport retries).")] = 5,
     max_wait: Annotated[float, typer.Option(help="Longest back-off/Retry-After wait, seconds.")] = 60.0,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from toolkit.cli import _options as opt
 from toolkit.cli import app
 from toolkit.cli._io import read_article, write_output
 from toolkit.pipeline import MAX_CHARS, summarize
@@ -22,32 +23,20 @@ class OutputFormat(StrEnum):
 @app.command("summarize")
 def summarize_command(
     article: Annotated[str, typer.Argument(help="Article file (UTF-8 text), or - for stdin.")],
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", "-m", help="Model name, 'offline', or 'local:PATH.gguf'. Env: KHULASA_MODEL."
-        ),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint. Env: KHULASA_BASE_URL.")
-    ] = None,
+    model: opt.Model = None,
+    base_url: opt.BaseUrl = None,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="json (Briefing) or md (English briefing).")
     ] = (OutputFormat.json),
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="Instructor mode: tools (default), json_schema, json, md_json.")
-    ] = None,
-    max_reasks: Annotated[int, typer.Option(help="Validation re-asks after the first attempt.")] = 2,
-    max_tokens: Annotated[int | None, typer.Option(help="Output token budget per call.")] = None,
+    mode: opt.Mode = None,
+    max_reasks: opt.MaxReasks = 2,
+    max_tokens: opt.MaxTokens = None,
     timeout: Annotated[float | None, typer.Option(help="Per-request timeout, seconds.")] = None,
     max_chars: Annotated[int, typer.Option(help="Refuse longer articles (characters).")] = MAX_CHARS,
-    chunk_chars: Annotated[
-        int | None,
-        typer.Option(help="Read longer articles in chunks of about this size (0 = never; default 12000)."),
-    ] = None,
+    chunk_chars: opt.ChunkChars = None,
 ) -> None:
     """Summarize one Arabic article into a grounded briefing."""
     text, source_id = read_article(article)
