@@ -318,3 +318,24 @@ class BriefingDraft(_Draft):
             # Let pydantic produce its own error (it becomes a re-ask telling the model the JSON is bad).
             return super().model_validate_json(json_data, strict=strict, context=context, **kwargs)
         return cls.model_validate(data, strict=strict, context=context, **kwargs)
+
+
+def parse_lenient(raw: str, grounder: Grounder) -> BriefingDraft:
+    """Parse a model's raw JSON with every check except grounding (no re-ask is left).
+
+    Ungrounded claims stay in the draft; the pipeline drops and records them. Used after the last
+    re-ask and for Batch API answers, which cannot be re-asked.
+
+    Args:
+        raw: The model's JSON output.
+        grounder: The article's grounder (language and other checks still apply).
+
+    Returns:
+        The draft.
+
+    Raises:
+        pydantic.ValidationError: Something other than grounding is wrong.
+    """
+    context = {"draft": DraftContext(grounder=grounder, strict_grounding=False)}
+    return BriefingDraft.model_validate_json(raw, context=context)
+

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ValidationError
 from toolkit.arabic import split_sentences
 from toolkit.batch.inputs import iter_items
 from toolkit.batch.results import Outcome, ResultsFile
-from toolkit.drafts import BriefingDraft, DraftContext
+from toolkit.drafts import BriefingDraft, parse_lenient
 from toolkit.engines.base import EngineResult
 from toolkit.engines.pricing import cost_usd
 from toolkit.errors import ConfigurationError, InputError, ToolkitError
@@ -447,9 +447,7 @@ def _ground(item_id: str, article: str, body: dict[str, Any], state: BatchState)
     grounder = Grounder(article, sentences)
     # Lenient grounding: there is no re-ask in a batch, so ungrounded claims are kept in the draft
     # and dropped-and-recorded by assemble, like the live path after its last re-ask.
-    draft = BriefingDraft.model_validate_json(
-        content, context={"draft": DraftContext(grounder, strict_grounding=False)}
-    )
+    draft = parse_lenient(content, grounder)
     usage = body.get("usage") or {}
     attempts = [
         AttemptUsage(

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from toolkit.drafts import BriefingDraft, DraftContext
+from toolkit.drafts import BriefingDraft, DraftContext, parse_lenient
 from toolkit.engines.base import EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, LLMError, OutputValidationError
 from toolkit.prompts import load_prompts
@@ -219,9 +219,8 @@ class LocalGGUFEngine:
         return await asyncio.to_thread(self.run, request)
 
     def _salvage(self, request: EngineRequest, attempts: _Attempts) -> EngineResult:
-        lenient = {"draft": DraftContext(grounder=request.grounder, strict_grounding=False)}
         try:
-            draft = BriefingDraft.model_validate_json(attempts.last_raw or "", context=lenient)
+            draft = parse_lenient(attempts.last_raw or "", request.grounder)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])

@@ -36,7 +36,7 @@ from instructor.v2.core.patch import patch_v2
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from toolkit.drafts import BriefingDraft, DraftContext, draft_context
+from toolkit.drafts import BriefingDraft, DraftContext, draft_context, parse_lenient
 from toolkit.engines.base import EngineRequest, EngineResult
 from toolkit.engines.pricing import cost_usd
 from toolkit.errors import ConfigurationError, LLMError, OutputValidationError
@@ -400,9 +400,8 @@ class OpenAICompatEngine:
                 hint="raise --max-tokens (Arabic needs up to ~1 token per character) or use a larger model",
             ) from exc
         if recorder.last_raw is not None:
-            lenient = {"draft": DraftContext(grounder=request.grounder, strict_grounding=False)}
             try:
-                draft = BriefingDraft.model_validate_json(recorder.last_raw, context=lenient)
+                draft = parse_lenient(recorder.last_raw, request.grounder)
             except ValidationError:
                 pass
             else:
