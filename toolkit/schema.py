@@ -37,9 +37,59 @@ EntityType = Literal["person", "organization", "location", "event", "other"]
 
 GroundingMethod = Literal["exact", "fuzzy"]
 
+SCHEMA_VERSION = "2.0"
+"""Version of the output format. 2.0: the attribution triple (speaker mention, cue, evidence spans),
+`Speaker.resolution`, `Claim.attribution` and typed drop rules. Bumped on every schema change."""
+
+SpanMethod = Literal["exact", "alias", "antecedent", "fuzzy"]
+"""How the toolkit found a speaker-mention or cue span in the article.
+
+exact: the words as given, after Arabic folding; alias: another form of the same name (ال dropped,
+title stripped, the surname alone when the full name is in the article, a known alias); antecedent:
+a pronoun-only follow-up (وأضاف، وزاد) inherits the mention of the claim it continues; fuzzy: aligned
+by similarity on whole words.
+"""
+
+SpeakerResolution = Literal["resolved", "unresolved"]
+
+AttributionFlag = Literal["too_far", "unsupported"]
+"""Why a kept claim deserves a second look.
+
+too_far: mention, cue and content are further apart than reported speech allows (not the same
+sentence, the previous one, or an explicit carry-over chain); unsupported: the claim text names a
+number or name that is not in the evidence sentence(s) (see `Attribution.unsupported`).
+"""
+
+DropRule = Literal[
+    "ungrounded",
+    "speaker_not_in_article",
+    "evidence_too_short",
+    "not_on_word_boundaries",
+    "meaning_changed",
+    "numbers_changed",
+    "speaker_conflict",
+]
+"""Why a proposed claim was dropped.
+
+ungrounded: the evidence is not in the article; speaker_not_in_article: the speaker is named nowhere
+in it; evidence_too_short: fewer words than the minimum (or an ellipsis part too short);
+not_on_word_boundaries: the only match starts or ends inside a word; meaning_changed: a fuzzy match
+adds or drops a negation or polarity word; numbers_changed: the quote's numbers differ from the
+article's span; speaker_conflict: the same evidence was credited to another speaker whose mention is
+nearer.
+"""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class TextSpan(_Model):
+    """A span of the original article, computed by the toolkit: ``article[start:end] == text``."""
+
+    start: int = Field(ge=0, description="Character offset (Python str index) where the span starts.")
+    end: int = Field(ge=0, description="Character offset one past the end of the span.")
+    text: str = Field(description="The article's own characters between start and end.")
 
 
 class Speaker(_Model):
@@ -61,6 +111,19 @@ class Speaker(_Model):
         description="The speaker's role or title in English as the article gives it, "
         "e.g. 'French President'. "
         "Null if the article gives none.",
+    )
+    resolution: SpeakerResolution = Field(
+        default="resolved",
+        description="'resolved' when the speaker is named in the article and the toolkit tied the "
+        "name to a mention; 'unresolved' when it could not tell who spoke (rendered as 'speaker "
+        "unresolved'; `mention` is then the candidate it considered, if any).",
+    )
+    mention: TextSpan | None = Field(
+        default=None,
+        description="Where the article names the speaker: the name, title and name, institution, "
+        "statement (بيان للإليزيه) or anonymous-source phrase (مصدر ديبلوماسي); for a pronoun-only "
+        "follow-up (وأضاف) the antecedent's mention. Null only for an unresolved speaker with no "
+        "candidate, or in briefings older than schema 2.0.",
     )
 
 
@@ -87,8 +150,38 @@ class Evidence(_Model):
     )
 
 
+class Attribution(_Model):
+    """How the who/said/what spans of a claim were found, and what a reviewer should check."""
+
+    mention_method: SpanMethod | None = Field(
+        default=None, description="How the speaker mention was found; null when there is none."
+    )
+    cue_method: SpanMethod | None = Field(
+        default=None, description="How the cue was found; null when there is none."
+    )
+    mention_distance: int | None = Field(
+        default=None,
+        ge=0,
+        description="Sentences between the speaker mention and the evidence (0: same sentence).",
+    )
+    cue_distance: int | None = Field(
+        default=None, ge=0, description="Sentences between the cue and the evidence (0: same sentence)."
+    )
+    flags: list[AttributionFlag] = Field(
+        default_factory=list, description="Review flags: too_far, unsupported (see AttributionFlag)."
+    )
+    unsupported: list[str] = Field(
+        default_factory=list,
+        description="Numbers and names in claim_ar/claim_en that the evidence sentence(s) do not contain.",
+    )
+
+
 class Claim(_Model):
-    """One attributed claim: who said what, of what kind, proven by a span of the article."""
+    """One attributed claim: who said what, of what kind, proven by spans of the article.
+
+    The attribution triple: `speaker.mention` (who), `cue` (said) and `evidence` (what), each located
+    by the toolkit in the original text.
+    """
 
     id: str = Field(description="Stable id within the briefing, e.g. 'c1'.")
     speaker: Speaker = Field(description="Who made the claim.")
@@ -112,6 +205,14 @@ class Claim(_Model):
         "null when the speaker is quoted directly.",
     )
     evidence: Evidence = Field(description="The Arabic words that prove the claim, with their offsets.")
+    cue: TextSpan | None = Field(
+        default=None,
+        description="The reporting verb or phrase that makes it reported speech (وحض، ووفق بيان، أكدت، "
+        "قائلاً, or the colon before «…»). Null only when none was found, or before schema 2.0.",
+    )
+    attribution: Attribution | None = Field(
+        default=None, description="How the spans were found and the review flags; null before schema 2.0."
+    )
 
 
 class Entity(_Model):
@@ -155,11 +256,15 @@ class DroppedClaim(_Model):
     speaker_ar: str | None = Field(default=None, description="The speaker the model gave, if any.")
     claim_ar: str | None = Field(default=None, description="The claim text the model gave, if any.")
     reason: str = Field(description="Why it was dropped, e.g. 'quote not found in article (best 61.2 < 90)'.")
+    rule: DropRule = Field(default="ungrounded", description="The rule that dropped it (see DropRule).")
 
 
 class Meta(_Model):
     """How a briefing was produced: engine, model, prompts, usage, cost and what was dropped."""
 
+    schema_version: str = Field(
+        default=SCHEMA_VERSION, description="Version of this output format (toolkit.schema.SCHEMA_VERSION)."
+    )
     engine: str = Field(description="'openai_compat', 'local_gguf' or 'offline'.")
     model: str | None = Field(default=None, description="Model name as sent to the endpoint.")
     base_url_host: str | None = Field(default=None, description="Host[:port] of the endpoint; never a key.")
@@ -232,6 +337,14 @@ class Briefing(_Model):
 # --- the seed-label format (hand-labeled gold in seeds/<id>/label.json) -------------------------
 
 
+class LabelSpan(_Model):
+    """A gold span of the article: article[start:end] must equal text."""
+
+    start: int = Field(ge=0, description="Character offset where the span starts.")
+    end: int = Field(ge=0, description="Character offset one past the end of the span.")
+    text: str = Field(min_length=1, description="The span's text, equal to article[start:end].")
+
+
 class LabelSpeaker(_Model):
     """The gold speaker of a claim, with every acceptable English name."""
 
@@ -242,6 +355,11 @@ class LabelSpeaker(_Model):
     )
     aliases_ar: list[str] = Field(default_factory=list, description="Other Arabic forms, e.g. ['ماكرون'].")
     role: str | None = Field(default=None, description="Role in English, if the article gives one.")
+    mention: LabelSpan | None = Field(
+        default=None,
+        description="Gold speaker mention: where the article names the speaker (for a pronoun-only "
+        "follow-up, the antecedent's mention).",
+    )
 
 
 class LabelEvidence(_Model):
@@ -262,6 +380,7 @@ class LabelClaim(_Model):
     attributed_via: str | None = Field(default=None, description="The channel of reported speech, or null.")
     claim_en: str | None = Field(default=None, description="A short English gloss of the claim.")
     evidence: LabelEvidence = Field(description="The gold evidence span.")
+    cue: LabelSpan | None = Field(default=None, description="Gold cue: the reporting verb or phrase.")
 
 
 class LabelKeyFact(_Model):
