@@ -140,18 +140,58 @@ class ClaimDraft(_Draft):
         description="The statement/spokesperson/outlet the claim is reported through, or null if direct.",
     )
 
-    # Where an extractor saw the quote in the original text (never part of the model-facing schema):
-    # grounding prefers that occurrence when the quote appears more than once.
+    # Where an extractor saw the quote, the speaker's mention and the cue in the original text (never
+    # part of the model-facing schema): grounding prefers these occurrences and spans. A model engine
+    # leaves them None and the toolkit finds the spans from the words alone.
     _start_hint: int | None = PrivateAttr(default=None)
+    _mention_hint: tuple[int, int] | None = PrivateAttr(default=None)
+    _cue_hint: tuple[int, int] | None = PrivateAttr(default=None)
+    _unresolved: bool = PrivateAttr(default=False)
 
     @property
     def start_hint(self) -> int | None:
         """Original-text offset where the quote was seen, when the producer knows it."""
         return self._start_hint
 
-    def at(self, start: int) -> ClaimDraft:
-        """Record where the quote was seen in the original text, and return self."""
+    @property
+    def mention_hint(self) -> tuple[int, int] | None:
+        """Original-text (start, end) of the speaker's mention, when the producer knows it."""
+        return self._mention_hint
+
+    @property
+    def cue_hint(self) -> tuple[int, int] | None:
+        """Original-text (start, end) of the reporting cue, when the producer knows it."""
+        return self._cue_hint
+
+    @property
+    def unresolved(self) -> bool:
+        """True when the producer could not tell who spoke (`speaker_ar` is only a candidate)."""
+        return self._unresolved
+
+    def at(
+        self,
+        start: int,
+        *,
+        mention: tuple[int, int] | None = None,
+        cue: tuple[int, int] | None = None,
+        unresolved: bool = False,
+    ) -> ClaimDraft:
+        """Record where the producer saw the quote, mention and cue in the original text; return self.
+
+        Args:
+            start: Original-text offset of the quote.
+            mention: Original-text (start, end) of the speaker's mention (the antecedent's for a
+                pronoun-only follow-up).
+            cue: Original-text (start, end) of the reporting verb or phrase.
+            unresolved: The speaker could not be determined; `speaker_ar` is the candidate considered.
+
+        Returns:
+            This draft.
+        """
         self._start_hint = start
+        self._mention_hint = mention
+        self._cue_hint = cue
+        self._unresolved = unresolved
         return self
 
     @field_validator("quote_ar")
