@@ -10,11 +10,10 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from toolkit._version import __version__ as TOOLKIT_VERSION
 from toolkit.arabic import Sentence, has_arabic, split_sentences
-from toolkit.cache import request_key
 from toolkit.chunking import (
     ChunkPlan,
     asummarize_chunked,
@@ -33,11 +32,6 @@ MAX_CHARS = 200_000
 """Default size limit of one article, in characters (about 35,000 Arabic words)."""
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
-
-try:
-    TOOLKIT_VERSION = version("khulasa")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    TOOLKIT_VERSION = "0+unknown"
 
 _OFFLINE_NOTICE_SHOWN = False
 
@@ -393,6 +387,8 @@ def cache_key(engine: Engine, text: str, *, chunk_chars: int | None = None) -> s
     Returns:
         A hex sha256 (see `toolkit.cache.request_key`).
     """
+    from toolkit.cache import request_key  # sqlite3 and the cache load only for callers that cache
+
     limit = chunk_limit(engine, chunk_chars)
     merge = merge_prompt_version() if limit is not None and len(text) > limit else None
     return request_key(engine, text, chunk_chars=limit, merge_prompt=merge)

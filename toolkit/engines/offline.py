@@ -41,8 +41,6 @@ gazetteers (most people named without a title, companies, events); morphology be
 
 from __future__ import annotations
 
-import asyncio
-
 from toolkit.arabic import fold
 from toolkit.drafts import BriefingDraft, ClaimDraft, KeyPointDraft
 from toolkit.engines._offline_claims import ClaimExtractor
@@ -71,6 +69,8 @@ class OfflineEngine:
 
     async def arun(self, request: EngineRequest) -> EngineResult:
         """Same as `run` (it takes milliseconds, so it runs inline rather than in a thread)."""
+        import asyncio  # not at module level: the CLI's offline path never needs it
+
         await asyncio.sleep(0)
         return self.run(request)
 
