@@ -9,18 +9,19 @@ import typer
 
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
-from toolkit.evals.seeds import inspect_seeds
 
 seeds_app = typer.Typer(name="seeds", help="Hand-labeled seed articles (seeds/<id>/).", no_args_is_help=True)
 
 
 @seeds_app.command("check")
 def check(
-    root: Annotated[Path, typer.Option("--root", help="Folder holding one sub-folder per seed.")] = Path(
-        "seeds"
-    ),
+    root: Annotated[
+        Path, typer.Option("--root", metavar="DIR", help="Folder holding one sub-folder per seed.")
+    ] = Path("seeds"),
 ) -> None:
     """Check every seed: label schema, ids, evidence offsets and names. Exit 1 on any problem."""
+    from toolkit.evals.seeds import inspect_seeds
+
     result = inspect_seeds(root)
     for problem in result.problems:
         typer.echo(str(problem))
