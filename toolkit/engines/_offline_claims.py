@@ -209,8 +209,8 @@ class ClaimExtractor:
             for names in self.full_names.values():
                 for full in names:
                     fk = " ".join(_WORD_RE.findall(self.fold(full)))
-                    if key.startswith(fk + " "):
-                        return full
+                    if key.startswith(fk + " ") or fk.endswith(" " + key):
+                        return full  # … or the surname in several words: دي لا فوينتي
         cands = self.full_names.get(key, []) if " " not in key else []
         if len(cands) > 1:
             gendered = [c for c in cands if (c in self.fem_names) == fem]
