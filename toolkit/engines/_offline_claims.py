@@ -34,6 +34,7 @@ from toolkit.engines._offline_cues import (
     CONDITIONAL_IN_NEXT,
     CONDITIONAL_WORDS,
     ILA,
+    INSTITUTION_HEADS,
     MIN,
     NOT_CONDITIONAL_AFTER_IDHA,
     QUOTE,
@@ -484,7 +485,9 @@ class ClaimExtractor:
         words = np.name.split()
         first = words[0] if words else ""
         prep = first[:1] in "لب" and len(first) > 3 and first[1:2] != "ا"
-        return not words or (prep and np.type == "person")
+        folded = fold_text(first)
+        joined = folded[:1] == "و" and (folded[1:] in INSTITUTION_HEADS or folded[1:] in TITLE_HEADS)
+        return not words or (prep and np.type == "person") or joined  # «وإدارة الكوارث»: a fragment
 
     @staticmethod
     def _verb_gender(w: str, verb: Verb) -> bool | None:

@@ -179,6 +179,8 @@ def _chain(s: Sent, j: int, heads: frozenset[str]) -> int:
         k = _construct(s, k)
     while k < len(toks) and _clean(s.gap(k), False):
         w = toks[k].w
+        if w in INSTITUTION_HEADS and not w.startswith("ال") and genitive_used:
+            break  # «جمعية حماية المستهلك هيئة…»: a definite genitive closed the name; a new phrase
         if (w in TITLE_HEADS or w in INSTITUTION_HEADS) and not (w.startswith("ال") and w not in TITLE_HEADS):
             # رئيس اتحاد البلديات، الرئيس الفرنسي الجنرال…; a definite institution (البنك) is an object.
             k += 1
@@ -362,6 +364,11 @@ def _parse(
         n = name_end(s, k, surnames, bi=bi) if k < len(toks) and _clean(s.gap(k), False) else k
         if n > k:
             return NP(s.words(k, n), "person", n, title=s.words(j, k))
+        if k < len(toks) and s.gap(k).strip() == ",":
+            m = name_end(s, k, surnames, bi=bi)
+            if m - k >= 2 and m < len(toks) and s.gap(m).strip() == ",":
+                # An apposition: «وزير الخارجية الايراني، جواد ظريف،» names the titled person.
+                return NP(s.words(k, m), "person", m, title=s.words(j, k))
         return NP(s.words(j, k), "person", k, title=s.words(j, k))
     quoted = _quoted_name(s, j)
     if quoted is not None:
@@ -401,7 +408,7 @@ def _source_follows(s: Sent, j: int) -> bool:
 
 def _is_nisba(w: str) -> bool:
     # An indefinite nisba adjective (حكومي، دبلوماسية، أمنيون).
-    return len(w) >= 4 and w not in STOP and w.endswith(("ي", "يه", "يون", "يين", "يان"))
+    return len(w) >= 3 and w not in STOP and w.endswith(("ي", "يه", "يون", "يين", "يان"))
 
 
 def _institution(s: Sent, j: int) -> NP | None:
