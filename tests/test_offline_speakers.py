@@ -127,3 +127,8 @@ def test_external_articles_have_no_short_evidence_and_short_headlines() -> None:
         b = summarize(row["article_ar"], model="offline")
         assert len(b.headline_ar.split()) <= 20, row["id"]
         assert all(len(c.evidence.quote_ar.split()) >= 3 for c in b.claims), row["id"]
+
+
+def test_a_noun_after_a_source_word_is_not_a_source() -> None:
+    text = "ويجب حل الصراع وفقا لقرارات الأمم المتحدة ومبادرة السلام العربية في أسرع وقت ممكن."
+    assert _drafts(text) == []

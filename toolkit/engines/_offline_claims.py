@@ -281,8 +281,8 @@ class ClaimExtractor:
             shifted = Tok(stripped, toks[j].fs + max(0, len(w) - len(stripped)), toks[j].fe)
             sub = Sent(s.folded, s.article, [*toks[:j], shifted, *toks[j + 1 :]], s.fs, s.fe)
             np = parse_np(sub, j, self.surnames, self.last_statement)
-            if np is None:
-                return None
+            if np is None or (np.type == "person" and np.title is None and not self._known(np.name)):
+                return None  # «حسب تصريحه»، «وفقا لقرارات الأمم»: a noun, not a source that speaks
             if np.via is None and stripped in CHANNEL_WORDS:
                 np = replace(np, via=sub.words(j, np.end))
             if np.via is None and np.type != "source":
@@ -487,7 +487,8 @@ class ClaimExtractor:
         prep = first[:1] in "لب" and len(first) > 3 and first[1:2] != "ا"
         folded = fold_text(first)
         joined = folded[:1] == "و" and (folded[1:] in INSTITUTION_HEADS or folded[1:] in TITLE_HEADS)
-        return not words or (prep and np.type == "person") or joined  # «وإدارة الكوارث»: a fragment
+        conj = folded[:1] == "و" and len(folded) > 3 and np.type == "person" and np.title is None
+        return not words or (prep and np.type == "person") or joined or conj  # «وإدارة الكوارث»، «وعندنا»
 
     @staticmethod
     def _verb_gender(w: str, verb: Verb) -> bool | None:
