@@ -81,3 +81,12 @@ def test_summarize_max_chars_default_shown_is_the_pipeline_limit(help_text: Any)
 
     assert int(_MAX_CHARS_DEFAULT) == MAX_CHARS
     assert f"Refuse longer articles (default {MAX_CHARS})." in help_text(("summarize",), 120)
+
+
+def test_version_and_a_mistyped_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from toolkit._version import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"khulasa {__version__}\n"
+    assert main(["sumarize", "article.txt"]) == 2
+    assert "No such command 'sumarize'. Did you mean 'summarize'?" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 import typer.main
@@ -72,6 +72,28 @@ class _LazyGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         _plain(self)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # typer coerces every option value through a pydantic TypeAdapter, the root's own `--help`
+        # (False) included, so `khulasa summarize --help` would import pydantic (~70 ms) before it
+        # printed anything. The root takes no other option: `--version` is answered here, and when a
+        # sub-command comes first, the arguments go to it as click's Group.parse_args leaves them.
+        if args[:1] == ["--version"]:
+            from toolkit._version import __version__
+
+            typer.echo(f"khulasa {__version__}")
+            ctx.exit(0)
+        if args and not args[0].startswith("-"):
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return list(ctx.args)
+        return list(super().parse_args(ctx, args))
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        rows = [("--version", "Print the version and exit.")]
+        rows += [row for param in self.get_params(ctx) if (row := param.get_help_record(ctx))]
+        with formatter.section("Options"):
+            formatter.write_dl(rows)
+        self.format_commands(ctx, formatter)
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
 
@@ -81,6 +103,15 @@ class _LazyGroup(TyperGroup):
             import_module(f"toolkit.cli.{module}")
             self._add_registered()
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from difflib import get_close_matches
+
+            close = ", ".join(repr(m) for m in get_close_matches(name, self.list_commands(ctx)))
+            ctx.fail(f"No such command {name!r}." + (f" Did you mean {close}?" if close else ""))
+        return super().resolve_command(ctx, args)
 
     def _add_registered(self) -> None:
         mode = app.rich_markup_mode
@@ -118,21 +149,8 @@ app = typer.Typer(
 )
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        from toolkit._version import __version__
-
-        typer.echo(f"khulasa {__version__}")
-        raise typer.Exit()
-
-
 @app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
-    ] = False,
-) -> None:
+def _root() -> None:  # makes `app` a group; `--version` is `_LazyGroup.parse_args`'s
     """Arabic news in, grounded bilingual briefings out."""
 
 
