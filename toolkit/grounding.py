@@ -38,9 +38,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
-
-from rapidfuzz import fuzz
+from typing import Any, Literal
 
 from toolkit._evidence import count_words, is_enclitic, is_proclitic, negations, numbers
 from toolkit.arabic import Folded, Sentence, fold, split_sentences
@@ -251,7 +249,7 @@ class Grounder:
                 self._align(fq)
                 if fq not in self._best or self._best[fq] == 0.0:
                     # No candidate sentence shares a word: score against the whole article.
-                    self._best[fq] = float(fuzz.partial_ratio(fq, self._folded.text))
+                    self._best[fq] = float(_fuzz().partial_ratio(fq, self._folded.text))
         return self._best[fq]
 
     # --- the search, rule by rule ----------------------------------------------------------------
@@ -613,8 +611,15 @@ def _nearest(hits: list[int], target: int) -> int:
     return min(hits, key=lambda h: (abs(h - target), h))
 
 
+def _fuzz() -> Any:
+    # Imported on first use (~6 ms of a CLI start): quotes found exactly never need it.
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
 def _ratio(a: str, b: str) -> float:
-    return float(fuzz.ratio(a, b))
+    return float(_fuzz().ratio(a, b))
 
 
 def _edge_punct(folded_quote: str, core: str) -> tuple[str, str]:
@@ -705,8 +710,8 @@ def _align_in(fq: str, window: str) -> tuple[float, int, int]:
     if len(window) < len(fq):
         # partial_ratio would align the window inside the quote and ignore the rest of the quote;
         # a quote longer than the text is scored as a whole instead.
-        return float(fuzz.ratio(fq, window)), 0, len(window)
-    res = fuzz.partial_ratio_alignment(fq, window)
+        return float(_fuzz().ratio(fq, window)), 0, len(window)
+    res = _fuzz().partial_ratio_alignment(fq, window)
     if res is None:
         return 0.0, 0, 0
     return float(res.score), int(res.dest_start), int(res.dest_end)
