@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -138,7 +139,7 @@ class _Ingest:
     def add(self, path: Path, line: int | None, data: dict[str, Any], sibling: Path | None = None) -> None:
         raw = data.get("briefing", data)
         try:
-            briefing = Briefing.model_validate(raw)
+            briefing = raw if isinstance(raw, Briefing) else Briefing.model_validate(raw)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
@@ -259,3 +260,36 @@ def ingest_paths(
         else:
             run.json_file(path)
     return run.report
+
+
+class OutcomeSink:
+    """Adds batch outcomes to a store as they are written (`khulasa batch --store URL`).
+
+    Called with each outcome after its results line is on disk, so the store never holds an article
+    the results file lacks; `catch_up` first adds what earlier (perhaps killed) runs wrote. A store
+    problem with one article is reported on stderr and the batch goes on: the results file has it,
+    and `khulasa store add` can add it later.
+    """
+
+    def __init__(self, store: ClaimStore, source: str | os.PathLike[str]) -> None:
+        """Bind a store and the batch input the texts come from."""
+        self.store = store
+        self.articles = ArticleSource(source)
+        self.report = IngestReport()
+        self._run = _Ingest(store, self.articles, None)
+        self._run.report = self.report
+
+    def catch_up(self, results: str | os.PathLike[str]) -> None:
+        """Add the results already in the file (idempotent: stored articles stay unchanged)."""
+        if Path(results).is_file():
+            self._run.jsonl(Path(results))
+
+    def __call__(self, outcome: Any) -> None:
+        """Add one outcome (an object with `.id` and `.briefing`; failures are skipped)."""
+        if outcome.briefing is None:
+            self.report.skipped_failures += 1
+            return
+        before = len(self.report.problems)
+        self._run.add(Path(str(self.articles.path)), None, {"id": outcome.id, "briefing": outcome.briefing})
+        for problem in self.report.problems[before:]:
+            print(f"khulasa batch: not added to the store: {outcome.id}: {problem.message}", file=sys.stderr)
