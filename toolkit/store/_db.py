@@ -144,7 +144,7 @@ class SQLiteConnection:
             self._conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoint, never corrupt
             self._conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
-            raise _not_a_store(path, str(exc)) from exc
+            raise not_a_store(path, str(exc)) from exc
         self._depth = 0
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -195,10 +195,10 @@ def _check_sqlite_file(path: str) -> None:
     with open(p, "rb") as fh:
         head = fh.read(len(_SQLITE_MAGIC))
     if head and head != _SQLITE_MAGIC:
-        raise _not_a_store(path, "it is not a SQLite database")
+        raise not_a_store(path, "it is not a SQLite database")
 
 
-def _not_a_store(path: str, why: str) -> ConfigurationError:
+def not_a_store(path: str, why: str) -> ConfigurationError:
     return ConfigurationError(
         f"store {path} cannot be opened: {why.rstrip('.')}",
         hint="pass another --store file (or move this one away); a khulasa store is made on first use",

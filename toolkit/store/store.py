@@ -23,7 +23,7 @@ from typing import Any
 from toolkit.errors import InputError
 from toolkit.schema import Attribution, Briefing, Claim, TextSpan
 from toolkit.store import conflicts as cf
-from toolkit.store._db import Connection, StoreURL, connect, parse_url
+from toolkit.store._db import Connection, StoreURL, connect, not_a_store, parse_url
 from toolkit.store.migrations import migrate
 from toolkit.store.models import (
     AddResult,
@@ -168,8 +168,11 @@ class ClaimStore:
         conn = connect(parsed)
         try:
             migrate(conn)
-        except BaseException:
+        except BaseException as exc:
             conn.close()
+            if parsed.dialect == "sqlite" and type(exc).__module__ == "sqlite3":
+                # damage sqlite3 only notices when it reads a page: still one line naming the file
+                raise not_a_store(parsed.target, str(exc)) from exc
             raise
         return cls(conn, parsed)
 
