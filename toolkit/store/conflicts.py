@@ -1,8 +1,7 @@
 """Conflict candidates between claims: pairs for a person to judge, each with both evidences.
 
 A claim's **topics** are the article's entities that its evidence or claim text names (the entity's
-Arabic name key, see `toolkit.store.text.name_key`, all of whose words occur in the claim), minus its
-own speaker. Every rule needs two claims that share at least one topic.
+Arabic name key, see `toolkit.store.text.name_key`, all of whose words occur in the claim). Every rule needs two claims that share at least one topic.
 
 - **quantity** — both evidences count the same noun with different numbers («خمس جولات» vs «ثلاث
   جولات», «40 قتيلاً» vs «25 قتيلاً»). A count is a number (digits in any script, or a number word
@@ -16,8 +15,8 @@ own speaker. Every rule needs two claims that share at least one topic.
 - **stance** — the same store speaker, in two different articles, a warning or accusation on a topic
   and a promise on the same topic: the stance changed over time (warning → promise or back).
 
-For speed each new claim is compared with at most `CANDIDATES` of the most recent claims sharing a
-topic, per rule (pairs further back are missed, never invented).
+For speed each new claim is compared, per rule, with at most `CANDIDATES` of the most recent claims
+that rule could pair it with (see `candidates`); pairs further back are missed, never invented.
 """
 
 from __future__ import annotations
@@ -25,12 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from toolkit.store._db import Connection
 from toolkit.store.text import strip_article, tokens
 
-CANDIDATES = 100
-"""Most recent claims sharing a topic that one new claim is compared with, per rule."""
+CANDIDATES = 50
+"""Most recent claims one new claim is compared with, per rule and per topic or counted noun."""
 
 DENIAL_OVERLAP = 0.5
 """Jaccard overlap of content stems (topic words left out) a denial and another claim must reach."""
@@ -87,13 +87,15 @@ _STOP = frozenset(
     tokens(
         "في من على إلى الى عن أن إن ان كان كانت قد لم لن لا ما هذا هذه ذلك تلك التي الذي الذين مع بعد "
         "قبل بين حتى كل أي او أو ثم وقد وقال قال قالت وأضاف أكد اكد أكدت وأكد نفى نفت ونفى أمس اليوم "
-        "خلال عند عبر غير هو هي هم نحن ضد منذ لدى بين إنه انه أنه إنها أنها the a of to and in is"
+        "خلال عند عبر غير هو هي هم نحن ضد منذ لدى بين إنه انه أنه إنها أنها حول بشأن إزاء نحو ضمن "
+        "وفق أمام تكون يكون تكن يكن سوف the a of to and in is"
     )
 )
 _HOSTILE = frozenset({"warning", "accusation"})
 _CONCILIATORY = frozenset({"promise"})
 
 
+@lru_cache(maxsize=131072)
 def _number(word: str) -> float | None:
     if _DIGITS_RE.match(word):
         value = float(word.replace(",", "")) if "," in word else float(word)
@@ -131,10 +133,11 @@ def quantities(text: str) -> list[tuple[str, str]]:
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ت", "ي")
 
 
+@lru_cache(maxsize=131072)
 def stem(token: str) -> str:
     """A light stem for overlap: no article, one leading clitic, one suffix («بعرقلة», «عرقلت» → عرقل)."""
     word = strip_article(token)
-    if word[:1] in "وفبلك" and len(word) >= 5:
+    if word == token and word[:1] in "وفبلك" and len(word) >= 5:
         word = strip_article(word[1:])
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -183,12 +186,16 @@ class Pair:
     topic: tuple[str, ...]
 
 
-def judge(new: ClaimFacts, old: ClaimFacts) -> list[Pair]:
-    """Every rule's verdict on one pair of claims that share a topic.
+RULES = ("quantity", "denial", "stance")
+
+
+def judge(new: ClaimFacts, old: ClaimFacts, rules: Sequence[str] = RULES) -> list[Pair]:
+    """The rules' verdicts on one pair of claims (they must share a topic).
 
     Args:
         new: The claim being added.
         old: A stored claim.
+        rules: Which rules to apply.
 
     Returns:
         The candidate pairs (zero, one or more rules).
@@ -200,15 +207,16 @@ def judge(new: ClaimFacts, old: ClaimFacts) -> list[Pair]:
     shown = dict(old.names) | dict(new.names)
     topic = tuple(sorted(shown.get(k, k) for k in shared))
     out = []
-    counted = _count_clash(first, second)
+    counted = _count_clash(first, second) if "quantity" in rules else None
     if counted:
         out.append(Pair("quantity", first.id, second.id, counted, topic))
-    denied = _denial_overlap(new, old, shared)
+    denied = _denial_overlap(new, old, shared) if "denial" in rules else None
     if denied:
         out.append(Pair("denial", first.id, second.id, f"denial of a claim sharing: {denied}", topic))
     stances = {stance(new.kind), stance(old.kind)}
     if (
-        new.speaker_id
+        "stance" in rules
+        and new.speaker_id
         and new.speaker_id == old.speaker_id
         and new.article_id != old.article_id
         and stances == {"hostile", "conciliatory"}
@@ -243,16 +251,28 @@ def _count_clash(a: ClaimFacts, b: ClaimFacts) -> str | None:
     return None
 
 
-def find_pairs(new: Sequence[ClaimFacts], candidates: Sequence[ClaimFacts]) -> list[Pair]:
-    """All pairs between new claims and candidate claims (and among the new ones), deduplicated."""
+def find_pairs(
+    new: Sequence[ClaimFacts], stored: dict[int, ClaimFacts], wanted: Sequence[dict[str, list[int]]]
+) -> list[Pair]:
+    """The pairs each new claim forms with its candidates, rule by rule, deduplicated.
+
+    Args:
+        new: The claims being added (or re-checked).
+        stored: Facts of every candidate, by claim id.
+        wanted: For each new claim, rule -> candidate ids (from `candidates`).
+
+    Returns:
+        The pairs.
+    """
     seen: dict[tuple[str, int, int], Pair] = {}
-    pool = list(candidates) + list(new)
-    for i, n in enumerate(new):
-        for o in pool:
-            if o.id == n.id or (o in new and new.index(o) < i):
-                continue
-            for pair in judge(n, o):
-                seen.setdefault((pair.rule, pair.a, pair.b), pair)
+    for claim, by_rule in zip(new, wanted, strict=True):
+        for rule, ids in by_rule.items():
+            for other_id in ids:
+                other = stored.get(other_id)
+                if other is None or other.id == claim.id:
+                    continue
+                for pair in judge(claim, other, (rule,)):
+                    seen.setdefault((pair.rule, pair.a, pair.b), pair)
     return list(seen.values())
 
 
@@ -270,7 +290,8 @@ def load_facts(conn: Connection, ids: Sequence[int]) -> list[ClaimFacts]:
         return []
     marks = ",".join("?" * len(ids))
     rows = conn.execute(
-        f"SELECT id, article_id, speaker_id, kind, sort_key, ev_text FROM claims WHERE id IN ({marks})",
+        "SELECT id, article_id, speaker_id, kind, sort_key, ev_text, words FROM claims "
+        f"WHERE id IN ({marks})",
         list(ids),
     ).fetchall()
     topics: dict[int, set[str]] = {}
@@ -291,7 +312,7 @@ def load_facts(conn: Connection, ids: Sequence[int]) -> list[ClaimFacts]:
             r[2],
             r[3],
             r[4],
-            content_words(r[5]),
+            frozenset(r[6].split()) if r[6] is not None else content_words(r[5]),
             tuple(counts.get(r[0], ())),
             frozenset(topics.get(r[0], ())),
             tuple(names.get(r[0], ())),
@@ -300,48 +321,69 @@ def load_facts(conn: Connection, ids: Sequence[int]) -> list[ClaimFacts]:
     ]
 
 
-def candidate_ids(conn: Connection, claim: ClaimFacts, exclude_article: str | None = None) -> list[int]:
-    """Ids of the most recent stored claims sharing a topic with `claim` that some rule could pair.
+def candidates(conn: Connection, claim: ClaimFacts) -> dict[str, list[int]]:
+    """Ids of the most recent stored claims each rule could pair with `claim` (at most `CANDIDATES`).
+
+    Each query walks an index backwards from the newest row and stops at the limit, so its cost
+    does not grow with the store: quantity — the same counted noun with another number; denial —
+    a claim sharing a topic on the other side of denial/non-denial; stance — the same speaker's
+    claims of the opposite stance.
 
     Args:
         conn: The store's connection.
-        claim: The new claim.
-        exclude_article: An article whose claims are compared separately (the one being added).
+        claim: A claim already written (its own row is skipped by the caller).
 
     Returns:
-        At most `CANDIDATES` ids per rule that applies.
+        rule -> ids (newest first).
     """
-    if not claim.topics:
-        return []
-    topics = sorted(claim.topics)
-    marks = ",".join("?" * len(topics))
-    base = (
-        f"SELECT DISTINCT f.claim_id FROM facts f JOIN claims o ON o.id = f.claim_id "
-        f"WHERE f.type = 'topic' AND f.key IN ({marks}) AND o.article_id <> ?"
-    )
-    params: list[object] = [*topics, exclude_article or ""]
-    found: set[int] = set()
-    queries: list[tuple[str, list[object]]] = []
-    if claim.counts:
-        nouns = sorted({n for n, _ in claim.counts})
-        nmarks = ",".join("?" * len(nouns))
-        queries.append(
-            (
-                base + f" AND EXISTS (SELECT 1 FROM facts q WHERE q.claim_id = o.id AND q.type = 'qty' "
-                f"AND q.key IN ({nmarks}))",
-                [*params, *nouns],
-            )
-        )
-    queries.append(
-        (base + (" AND o.kind <> 'denial'" if claim.kind == "denial" else " AND o.kind = 'denial'"), params)
-    )
-    if claim.speaker_id and stance(claim.kind):
-        wanted = sorted(_CONCILIATORY if stance(claim.kind) == "hostile" else _HOSTILE)
-        kmarks = ",".join("?" * len(wanted))
-        queries.append(
-            (base + f" AND o.speaker_id = ? AND o.kind IN ({kmarks})", [*params, claim.speaker_id, *wanted])
-        )
-    for sql, args in queries:
-        rows = conn.execute(sql + f" ORDER BY f.claim_id DESC LIMIT {CANDIDATES}", args).fetchall()
-        found.update(int(r[0]) for r in rows)
-    return sorted(found)
+    out: dict[str, list[int]] = {}
+    limit = f" ORDER BY claim_id DESC LIMIT {CANDIDATES}"
+    if claim.topics:
+        for noun, value in claim.counts:
+            rows = conn.execute(
+                "SELECT claim_id FROM facts WHERE type = 'qty' AND key = ? AND value <> ?" + limit,
+                (noun, value),
+            ).fetchall()
+            out.setdefault("quantity", []).extend(int(r[0]) for r in rows)
+        side = "kind <> 'denial'" if claim.kind == "denial" else "kind = 'denial'"
+        for topic in sorted(claim.topics):
+            rows = conn.execute(
+                f"SELECT claim_id FROM facts WHERE type = 'topic' AND key = ? AND {side}" + limit, (topic,)
+            ).fetchall()
+            out.setdefault("denial", []).extend(int(r[0]) for r in rows)
+    mine = stance(claim.kind)
+    if claim.topics and claim.speaker_id and mine:
+        wanted = sorted(_CONCILIATORY if mine == "hostile" else _HOSTILE)
+        rows = conn.execute(
+            f"SELECT id FROM claims WHERE speaker_id = ? AND kind IN ({','.join('?' * len(wanted))}) "
+            f"ORDER BY id DESC LIMIT {CANDIDATES}",
+            (claim.speaker_id, *wanted),
+        ).fetchall()
+        out["stance"] = [int(r[0]) for r in rows]
+    return {rule: list(dict.fromkeys(ids)) for rule, ids in out.items()}
+
+
+class FactsCache:
+    """A bounded LRU of `ClaimFacts` by claim id."""
+
+    def __init__(self, size: int = 20000) -> None:
+        """Keep at most `size` entries."""
+        from collections import OrderedDict
+
+        self.size = size
+        self._items: OrderedDict[int, ClaimFacts] = OrderedDict()
+
+    def put(self, facts: ClaimFacts) -> None:
+        """Remember one claim's facts (the oldest entry goes when full)."""
+        self._items[facts.id] = facts
+        self._items.move_to_end(facts.id)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def get_many(self, ids: set[int]) -> dict[int, ClaimFacts]:
+        """The cached facts among these ids."""
+        return {i: self._items[i] for i in ids if i in self._items}
+
+    def clear(self) -> None:
+        """Forget everything (speakers changed, or an article was replaced)."""
+        self._items.clear()

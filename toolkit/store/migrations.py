@@ -125,8 +125,24 @@ _V1_POSTGRES = [
     "CREATE INDEX claims_fts ON claims USING GIN (fts)",
 ]
 
+# v2: conflict candidates by index walks whose cost does not grow with the store. The claim's kind
+# is copied onto its facts (denial candidates: the same topic, the other side of denial), and the
+# indexes end in claim_id so "newest N" stops after N rows.
+_V2_SHARED = [
+    "ALTER TABLE facts ADD COLUMN kind TEXT",
+    # the claim's content stems (conflicts.content_words), so candidates are not re-tokenized;
+    # NULL for rows from v1: read from the evidence instead.
+    "ALTER TABLE claims ADD COLUMN words TEXT",
+    "UPDATE facts SET kind = (SELECT c.kind FROM claims c WHERE c.id = facts.claim_id)",
+    "DROP INDEX facts_lookup",
+    "CREATE INDEX facts_key_claim ON facts (type, key, claim_id)",
+    "CREATE INDEX facts_key_kind_claim ON facts (type, key, kind, claim_id)",
+    "CREATE INDEX claims_speaker_kind ON claims (speaker_id, kind, id)",
+]
+
 MIGRATIONS: list[dict[str, list[str]]] = [
     {"sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRES},
+    {"sqlite": _V2_SHARED, "postgresql": _V2_SHARED},
 ]
 """Migration N (1-based) is ``MIGRATIONS[N - 1]``; append, never edit a released one."""
 

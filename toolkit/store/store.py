@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
@@ -39,7 +38,7 @@ from toolkit.store.models import (
     TimelineRow,
 )
 from toolkit.store.speakers import SpeakerFiler, en_key
-from toolkit.store.text import index_terms, name_key, name_tokens, query_groups
+from toolkit.store.text import index_terms, name_key, query_groups
 
 UNDATED = "9999-12-31"
 """Sort key of an article without a date: after every dated one."""
@@ -146,6 +145,9 @@ class ClaimStore:
         """Wrap an open, migrated connection (use `open`)."""
         self._conn = conn
         self.url = url
+        # The rule inputs of recently written claims: candidates are the newest claims, so a small
+        # bounded cache spares re-reading them (memory stays flat). Emptied when speakers change.
+        self._facts = cf.FactsCache()
 
     # --- opening -------------------------------------------------------------------------------
 
@@ -245,6 +247,7 @@ class ClaimStore:
                 )
             if row is not None:
                 self._conn.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+                self._facts.clear()
             self._conn.execute(
                 "INSERT INTO articles (article_id, source_id, text_sha256, briefing_sha256, title, "
                 "published, url, text, briefing, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -270,83 +273,74 @@ class ClaimStore:
         entities = _entity_keys(briefing)
         sort_key = when or UNDATED
         new: list[cf.ClaimFacts] = []
+        facts_rows: list[tuple[int, str, str, str, str]] = []
         for position, (claim, filing) in enumerate(zip(briefing.claims, filings, strict=True)):
-            row_id = self._insert_claim(article_id, position, claim, filing, when, sort_key)
-            terms = index_terms(_claim_texts(claim, briefing))
-            self._index(row_id, terms)
-            facts = cf.ClaimFacts(
-                row_id, article_id, filing.speaker_id, claim.kind, sort_key,
-                cf.content_words(claim.evidence.quote_ar),
-                tuple(dict.fromkeys(cf.quantities(claim.evidence.quote_ar))),
-                frozenset(), _topics(set(terms), entities, filing.key),
-            )  # fmt: skip
-            new.append(facts := replace(facts, topics=frozenset(k for k, _ in facts.names)))
-            rows = [(row_id, "topic", k, name) for k, name in facts.names]
-            rows += [(row_id, "qty", noun, value) for noun, value in facts.counts]
-            if rows:
-                self._conn.executemany(
-                    "INSERT INTO facts (claim_id, type, key, value) VALUES (?, ?, ?, ?)", rows
-                )
-        self._pair(new, exclude_article=article_id)
+            terms = index_terms(_claim_texts(claim, entities, briefing))
+            words = cf.content_words(claim.evidence.quote_ar)
+            row_id = self._insert_claim(article_id, position, claim, filing, when, sort_key, terms, words)
+            names = _topics(set(terms), entities)
+            counts = tuple(dict.fromkeys(cf.quantities(claim.evidence.quote_ar)))
+            new.append(cf.ClaimFacts(
+                row_id, article_id, filing.speaker_id, claim.kind, sort_key, words, counts,
+                frozenset(k for k, _ in names), names,
+            ))  # fmt: skip
+            facts_rows += [(row_id, "topic", k, name, claim.kind) for k, name in names]
+            facts_rows += [(row_id, "qty", noun, value, claim.kind) for noun, value in counts]
+        if facts_rows:
+            self._conn.executemany(
+                "INSERT INTO facts (claim_id, type, key, value, kind) VALUES (?, ?, ?, ?, ?)", facts_rows
+            )
+        self._pair(new)
 
     def _insert_claim(
-        self, article_id: str, position: int, claim: Claim, filing: Any, when: str | None, sort_key: str
+        self,
+        article_id: str,
+        position: int,
+        claim: Claim,
+        filing: Any,
+        when: str | None,
+        sort_key: str,
+        terms: list[str],
+        words: frozenset[str],
     ) -> int:
         s, m, cue = claim.speaker, claim.speaker.mention, claim.cue
+        pg = self._conn.dialect == "postgresql"
         row = self._conn.execute(
             "INSERT INTO claims (article_id, position, claim_id, speaker_id, speaker_key, speaker_rule, "
             "speaker_ar, speaker_en, role, kind, claim_ar, claim_en, conditional, condition, attributed_via, "
             "ev_start, ev_end, ev_text, method, mention_start, mention_end, mention_text, cue_start, "
-            "cue_end, cue_text, attribution, published, sort_key) VALUES "
-            f"({', '.join('?' * 28)}) RETURNING id",
+            "cue_end, cue_text, attribution, published, sort_key, words"
+            + (", fts) VALUES (" if pg else ") VALUES (")
+            + ", ".join("?" * 29)
+            + (", array_to_tsvector(?::text[])) RETURNING id" if pg else ") RETURNING id"),
             (
-                article_id,
-                position,
-                claim.id,
-                filing.speaker_id,
-                filing.key,
-                filing.rule,
-                s.name_ar,
-                s.name_en,
-                s.role,
-                claim.kind,
-                claim.claim_ar,
-                claim.claim_en,
-                int(claim.conditional),
-                claim.condition,
-                claim.attributed_via,
-                claim.evidence.start,
-                claim.evidence.end,
-                claim.evidence.quote_ar,
-                claim.evidence.method,
-                m.start if m else None,
-                m.end if m else None,
-                m.text if m else None,
-                cue.start if cue else None,
-                cue.end if cue else None,
-                cue.text if cue else None,
+                article_id, position, claim.id, filing.speaker_id, filing.key, filing.rule,
+                s.name_ar, s.name_en, s.role, claim.kind, claim.claim_ar, claim.claim_en,
+                int(claim.conditional), claim.condition, claim.attributed_via,
+                claim.evidence.start, claim.evidence.end, claim.evidence.quote_ar, claim.evidence.method,
+                m.start if m else None, m.end if m else None, m.text if m else None,
+                cue.start if cue else None, cue.end if cue else None, cue.text if cue else None,
                 claim.attribution.model_dump_json() if claim.attribution else None,
-                when,
-                sort_key,
+                when, sort_key, " ".join(sorted(words)), *([terms] if pg else []),
             ),
-        ).fetchone()
+        ).fetchone()  # fmt: skip
+        if not pg:  # the FTS5 row shares the claim's id (deleted with it by a trigger)
+            self._conn.execute(
+                "INSERT INTO claim_fts (rowid, terms) VALUES (?, ?)", (int(row[0]), " ".join(terms))
+            )
         return int(row[0])
 
-    def _index(self, claim_row_id: int, terms: list[str]) -> None:
-        if self._conn.dialect == "sqlite":
-            self._conn.execute(
-                "INSERT INTO claim_fts (rowid, terms) VALUES (?, ?)", (claim_row_id, " ".join(terms))
-            )
-        else:
-            self._conn.execute(
-                "UPDATE claims SET fts = array_to_tsvector(?::text[]) WHERE id = ?", (terms, claim_row_id)
-            )
-
-    def _pair(self, new: list[cf.ClaimFacts], exclude_article: str | None) -> None:
-        ids: set[int] = set()
+    def _pair(self, new: list[cf.ClaimFacts]) -> None:
         for claim in new:
-            ids.update(cf.candidate_ids(self._conn, claim, exclude_article))
-        pairs = cf.find_pairs(new, cf.load_facts(self._conn, sorted(ids)))
+            self._facts.put(claim)
+        wanted = [cf.candidates(self._conn, claim) for claim in new]
+        ids = {i for by_rule in wanted for group in by_rule.values() for i in group}
+        stored = self._facts.get_many(ids)
+        missing = sorted(ids - stored.keys())
+        for facts in cf.load_facts(self._conn, missing):
+            stored[facts.id] = facts
+            self._facts.put(facts)
+        pairs = cf.find_pairs(new, stored, wanted)
         if pairs:
             self._conn.executemany(
                 "INSERT INTO conflicts (rule, a, b, reason, topic) VALUES (?, ?, ?, ?, ?) "
@@ -507,6 +501,7 @@ class ClaimStore:
 
     def _repair(self, speaker_ids: Sequence[str]) -> None:
         """Recompute the conflict pairs of these speakers' claims (the stance rule depends on them)."""
+        self._facts.clear()
         marks = ",".join("?" * len(speaker_ids))
         ids = [
             int(r[0])
@@ -523,7 +518,7 @@ class ClaimStore:
                 f"DELETE FROM conflicts WHERE rule = 'stance' AND (a IN ({cmarks}) OR b IN ({cmarks}))",
                 part + part,
             )
-            self._pair(cf.load_facts(self._conn, part), exclude_article=None)
+            self._pair(cf.load_facts(self._conn, part))
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -852,12 +847,14 @@ def _read_cursor(cursor: str) -> tuple[str, int]:
         raise InputError(f"bad cursor {cursor!r}", hint="pass the next_cursor of the previous page") from None
 
 
-def _claim_texts(claim: Claim, briefing: Briefing) -> list[str | None]:
+def _claim_texts(
+    claim: Claim, entities: dict[str, tuple[tuple[str, ...], str]], briefing: Briefing
+) -> list[str | None]:
     texts: list[str | None] = [claim.evidence.quote_ar, claim.claim_ar, claim.claim_en]
     mentioned = set(index_terms([claim.evidence.quote_ar, claim.claim_ar]))
     for entity in briefing.entities:
-        toks = name_tokens(entity.name_ar)
-        if toks and all(t in mentioned for t in toks):  # the claim names it: index its other forms too
+        words = entities.get(name_key(entity.name_ar), ((),))[0]
+        if words and all(w in mentioned for w in words):  # the claim names it: index its other forms too
             texts += [entity.name_en, *entity.aliases]
     return texts
 
@@ -872,14 +869,6 @@ def _entity_keys(briefing: Briefing) -> dict[str, tuple[tuple[str, ...], str]]:
     return out
 
 
-def _topics(
-    terms: set[str], entities: dict[str, tuple[tuple[str, ...], str]], speaker_key: str
-) -> tuple[tuple[str, str], ...]:
+def _topics(terms: set[str], entities: dict[str, tuple[tuple[str, ...], str]]) -> tuple[tuple[str, str], ...]:
     """(key, name) of the entities a claim names (every word of the name is among its terms)."""
-    return tuple(
-        sorted(
-            (k, name)
-            for k, (words, name) in entities.items()
-            if k != speaker_key and all(w in terms for w in words)
-        )
-    )
+    return tuple(sorted((k, name) for k, (words, name) in entities.items() if all(w in terms for w in words)))

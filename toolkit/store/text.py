@@ -27,9 +27,12 @@ _AL_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ا�
 _CLITICS = frozenset("وفبلك")
 
 
+_ACCENTED_RE = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _fold(text: str) -> str:
     folded = fold_text(text).casefold()
-    if folded.isascii():
+    if not _ACCENTED_RE.search(folded):
         return folded
     # Latin accents (Élysée -> elysee); Arabic marks are already gone after fold_text.
     return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
@@ -47,6 +50,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(_fold(text))
 
 
+@lru_cache(maxsize=131072)
 def strip_article(token: str) -> str:
     """The token without a leading definite article (and its clitics), or the token itself."""
     for prefix in _AL_PREFIXES:
@@ -114,7 +118,17 @@ _TITLE_WORDS_EN = "mr mrs ms dr prof president minister sheikh general gen sir l
 TITLES_EN = frozenset(_TITLE_WORDS_EN.split())
 
 
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(name_tokens_uncached(name))
+
+
 def name_tokens(name: str) -> list[str]:
+    """`name_tokens_uncached`, memoized (the same speakers and entities recur in every article)."""
+    return list(_name_tokens(name))
+
+
+def name_tokens_uncached(name: str) -> list[str]:
     """A person's or institution's name as comparable tokens: folded, titles and ال dropped.
 
     Leading titles are cut («الرئيس الفرنسي إيمانويل ماكرون» → ماكرون's full name), with one
