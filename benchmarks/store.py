@@ -234,7 +234,8 @@ def run(backend: str, url: str, n_claims: int) -> list[str]:
                 rate, cpu_rate = done / ingest_s, done / ingest_cpu
                 rows.append(
                     f"| {backend} | {done:,} | ingest | {rate:,.0f} claims/s wall, {cpu_rate:,.0f} per CPU-s "
-                    f"| peak RSS {rss_mb():.0f} MB; {stats['speakers']:,} speakers, {stats['conflicts']:,} pairs |"
+                    f"| peak RSS {rss_mb():.0f} MB; {stats['speakers']:,} speakers, "
+                    f"{stats['conflicts']:,} pairs |"
                 )
                 for query, (p50, p95) in latencies(store, rng).items():
                     rows.append(f"| {backend} | {done:,} | {query} | p50 {p50:.1f} ms | p95 {p95:.1f} ms |")

@@ -81,7 +81,8 @@ def score(split: str) -> dict[str, dict[str, float | int | None]]:
 def main() -> None:
     for split in ("dev", "test"):
         print(
-            f"\n{split}:\n| rule | flagged | correct | labelled | precision | recall |\n|---|---|---|---|---|---|"
+            f"\n{split}:\n| rule | flagged | correct | labelled | precision | recall |\n"
+            "|---|---|---|---|---|---|"
         )
         for rule, row in score(split).items():
             prec = "n/a" if row["precision"] is None else f"{row['precision']:.2f}"
