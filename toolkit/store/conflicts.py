@@ -1,8 +1,8 @@
 """Conflict candidates between claims: pairs for a person to judge, each with both evidences.
 
 A claim's **topics** are the article's entities that its evidence or claim text names (the entity's
-Arabic name key, see `toolkit.store.text.name_key`, all of whose words occur in the claim). Every rule needs two
-claims that share at least one topic.
+Arabic name key, see `toolkit.store.text.name_key`, all of whose words occur in
+the claim). Every rule needs two claims that share at least one topic.
 
 - **quantity** — both evidences count the same noun with different numbers («خمس جولات» vs «ثلاث
   جولات», «40 قتيلاً» vs «25 قتيلاً»). A count is a number (digits in any script, or a number word
