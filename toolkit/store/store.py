@@ -791,25 +791,28 @@ class ClaimStore:
         Returns:
             The pairs, each with both claims.
         """
-        where, params = [], []
+        cols = "k.rule, k.a, k.b, k.reason, k.topic"
+        order = " ORDER BY {p}b DESC, {p}a DESC, {p}rule DESC LIMIT " + str(max(1, int(limit)))
+        by_rule = " AND k.rule = ?" if rule else ""
         if speaker:
             ids = self.find_speakers(speaker)
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))
-            where.append(
-                f"(EXISTS (SELECT 1 FROM claims x WHERE x.id = k.a AND x.speaker_id IN ({marks})) OR "
-                f"EXISTS (SELECT 1 FROM claims y WHERE y.id = k.b AND y.speaker_id IN ({marks})))"
+            # one index join per side (the speaker's claims -> pairs), not a scan of every pair
+            sql = " UNION ".join(
+                f"SELECT {cols} FROM claims x JOIN conflicts k ON k.{side} = x.id "
+                f"WHERE x.speaker_id IN ({marks}){by_rule}"
+                for side in ("a", "b")
             )
-            params += ids + ids
-        if rule:
-            where.append("k.rule = ?")
-            params.append(rule)
-        rows = self._conn.execute(
-            f"SELECT k.rule, k.a, k.b, k.reason, k.topic FROM conflicts k "
-            f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY k.b DESC, k.a DESC, k.rule LIMIT ?",
-            [*params, max(1, int(limit))],
-        ).fetchall()
+            params: list[Any] = [*ids, *([rule] if rule else []), *ids, *([rule] if rule else [])]
+            rows = self._conn.execute(f"SELECT * FROM ({sql}) u" + order.format(p=""), params).fetchall()
+        else:
+            where = " WHERE k.rule = ?" if rule else ""
+            rows = self._conn.execute(
+                f"SELECT {cols} FROM conflicts k{where}" + order.format(p="k."),
+                [rule] if rule else [],
+            ).fetchall()
         claims = self._claims_by_id({int(r[1]) for r in rows} | {int(r[2]) for r in rows})
         return [
             ConflictPair(
