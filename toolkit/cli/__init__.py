@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "review": "render",
     "eval": "eval",
     "seeds": "seeds",
+    "store": "store",
     "cache": "batch",
 }
 """Sub-command name -> the module of `toolkit.cli` that registers it on `app`, in `--help` order.
@@ -147,6 +148,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings=CONTEXT_SETTINGS,
 )
+
 
 
 @app.callback()
