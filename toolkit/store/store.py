@@ -865,6 +865,16 @@ class ClaimStore:
         )
         return {int(r[0]): _row(r) for r in rows.fetchall()}
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (SQLite `PRAGMA optimize`, PostgreSQL `ANALYZE`).
+
+        Called after large ingests; PostgreSQL's autovacuum also does it on its own schedule.
+        """
+        if self._conn.dialect == "sqlite":
+            self._conn.execute("PRAGMA optimize")
+        else:
+            self._conn.execute("ANALYZE")
+
     def stats(self) -> dict[str, int]:
         """Counts of articles, claims, speakers and conflict pairs."""
         out = {}
