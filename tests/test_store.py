@@ -127,6 +127,10 @@ def test_who_filters_and_pages_in_time_order(store_url: str) -> None:
         ] * 3
         assert [r.kind for r in store.claims(speaker="سامي العبدالله", kind="warning").items] == ["warning"]
         assert store.claims(speaker="nobody at all").items == []
+        with pytest.raises(InputError, match="unknown claim kind"):
+            store.claims(kind="rumour")
+        with pytest.raises(InputError, match="unknown conflict rule"):
+            store.conflicts(rule="vibes")
         seen, cursor = [], None
         while True:
             page = store.claims(limit=2, cursor=cursor)
