@@ -12,7 +12,8 @@ JSONL file to a results JSONL, for two sizes, to show that memory stays flat wit
 
 Client CPU per call (first table): CPU seconds of this process (the server is another process) per
 summarize() call at L = 0, for `summarize()` in a loop (no engine passed: the shared engine of
-`toolkit.pipeline.shared_engine`), for one engine passed to every call, and for the floor: the same
+`toolkit.pipeline.shared_engine`), for one engine passed to every call, for a new engine built for
+every call (what `summarize()` did before it shared them), and for the floor: the same
 request bytes sent with the standard library's `http.client`, the same response read and parsed
 with `json.loads` — on a new connection per exchange, and on one kept-alive connection.
 """
@@ -292,6 +293,9 @@ def client_cpu_table(n: int = 60) -> None:
         )
         engine = _engine(base_url)
         reused_ms = _cpu_per_call(lambda t: summarize(t, engine=engine), items)
+        fresh_engine_ms = _cpu_per_call(
+            lambda t: summarize(t, engine=_engine(base_url)), items[:20], rounds=2
+        )
         body, headers = _request_bytes(base_url, items[0])
         fresh_ms, kept_ms = _http_client_floor(base_url, body, headers, 200)
     finally:
@@ -303,14 +307,13 @@ def client_cpu_table(n: int = 60) -> None:
     rows = [
         ("summarize() in a loop (shared engine)", loop_ms),
         ("summarize(engine=one engine)", reused_ms),
+        ("a new engine every call (summarize() before #15)", fresh_engine_ms),
         ("floor: http.client, a new connection per exchange", fresh_ms),
         ("floor: http.client, one kept-alive connection", kept_ms),
     ]
     for label, ms in rows:
         print(f"{label:<52}{ms:>12.2f}{ms / fresh_ms:>18.1f}{ms / kept_ms:>14.1f}", flush=True)
     print()
-
-
 
 
 def _table(title: str, rows: list[tuple[int, int, float, float]], latency: float) -> None:
