@@ -243,7 +243,12 @@ def _dropped(draft: ClaimDraft, located: Located, *, salvaged: bool) -> DroppedC
 def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
     return Claim(
         id=claim_id,
-        speaker=Speaker(name_ar=draft.speaker_ar, name_en=draft.speaker_en, role=draft.speaker_role),
+        speaker=Speaker(
+            name_ar=draft.speaker_ar,
+            name_en=draft.speaker_en,
+            role=draft.speaker_role,
+            resolution="unresolved" if draft.unresolved else "resolved",
+        ),
         claim_ar=draft.claim_ar,
         claim_en=draft.claim_en,
         kind=draft.kind,

@@ -93,13 +93,13 @@ def extract(request: EngineRequest) -> BriefingDraft:
     claims = extractor.run()[:MAX_CLAIMS]
     scored = score_sentences(request.sentences, folded)
     head = headline(request.sentences, scored)
-    text = summary(scored)
+    text = summary(scored, len(request.article.split()))
     if not head or not text:  # no Arabic sentence long enough: fall back to the Arabic words
         # Runs of Arabic-script characters, not whole words: a "word" like «hٻµý» is mostly Latin and
         # would fail the drafts' Arabic check (found by fuzzing the HTTP API).
         words = " ".join(_ARABIC_RUN.findall(request.article))
         head = head or words[:200].rsplit(" ", 1)[0] or words[:200]
-        text = text or words[:1500]
+        text = text or words[:1000].rsplit(" ", 1)[0]
     speakers = _speaker_types(claims, extractor)
     return BriefingDraft(
         headline_ar=head,
