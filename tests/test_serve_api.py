@@ -11,6 +11,7 @@ import concurrent.futures
 import logging
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,19 +31,20 @@ TOKEN = "s3cret-token-for-tests"
 OFFLINE = EngineSettings(model="offline")
 
 
-def _server(engine: Any = None, **settings: Any) -> LiveServer:
-    return LiveServer(create_app(ServeSettings(engine=OFFLINE, **settings), engine=engine))
+def _server(store: Path, engine: Any = None, **settings: Any) -> LiveServer:
+    url = f"sqlite:///{store / 'store.sqlite3'}"
+    return LiveServer(create_app(ServeSettings(engine=OFFLINE, store_url=url, **settings), engine=engine))
 
 
 @pytest.fixture(scope="module")
-def open_server() -> Any:
-    with _server() as srv:
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with _server(tmp_path_factory.mktemp("open")) as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
-def locked() -> Any:
-    with _server(token=TOKEN) as srv:
+def locked(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with _server(tmp_path_factory.mktemp("locked"), token=TOKEN) as srv:
         yield srv
 
 
@@ -91,9 +93,9 @@ def test_input_error_carries_the_pipelines_hint(open_server: LiveServer) -> None
     assert err["hint"] == "khulasa summarizes Arabic news; check that you passed the right file"
 
 
-def test_too_long_article_is_422_not_500(tmp_path: Any) -> None:
+def test_too_long_article_is_422_not_500(tmp_path: Path) -> None:
     settings = EngineSettings(model="offline", max_chars=1000)
-    with LiveServer(create_app(ServeSettings(engine=settings))) as srv:
+    with LiveServer(create_app(ServeSettings(engine=settings, store_url=f"sqlite:///{tmp_path / 's.db'}"))) as srv:
         r = srv.call("POST", "/v1/briefings", {"id": "long", "text": "قال الرئيس " * 200})
     assert r.status == 422 and "over the limit of 1,000" in r.json()["error"]["message"]
 
@@ -157,21 +159,20 @@ def _drain(s: socket.socket) -> bytes:
     return out
 
 
-def test_content_length_over_the_limit_is_413_without_reading_the_body() -> None:
-    with _server(max_body=4096) as srv:
+def test_content_length_over_the_limit_is_413_without_reading_the_body(tmp_path: Path) -> None:
+    with _server(tmp_path, max_body=4096) as srv:
         head = (
             b"POST /v1/briefings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Content-Length: 10000000000\r\n\r\n"
         )
-        started = time.monotonic()
+        # Only 22 of the 10 GB declared are ever sent: an answer proves the body was not read.
         reply, _ = _raw_exchange(srv.port, head, [b'{"id": "a", "text": "'])
         assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
         assert b'"ContentTooLarge"' in reply
-        assert time.monotonic() - started < 5  # it did not wait for 10 GB
 
 
-def test_streamed_chunked_body_is_cut_off_at_the_limit() -> None:
-    with _server(max_body=4096) as srv:
+def test_streamed_chunked_body_is_cut_off_at_the_limit(tmp_path: Path) -> None:
+    with _server(tmp_path, max_body=4096) as srv:
         head = (
             b"POST /v1/briefings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Transfer-Encoding: chunked\r\n\r\n"
@@ -184,8 +185,8 @@ def test_streamed_chunked_body_is_cut_off_at_the_limit() -> None:
         assert sent < 200  # answered while the client was still streaming (never read to the end)
 
 
-def test_a_body_under_the_limit_still_works() -> None:
-    with _server(max_body=64 * 1024) as srv:
+def test_a_body_under_the_limit_still_works(tmp_path: Path) -> None:
+    with _server(tmp_path, max_body=64 * 1024) as srv:
         assert srv.call("POST", "/v1/briefings", {"id": "s", "text": seed_article()[:3000]}).status == 200
 
 
@@ -199,8 +200,8 @@ def _model_engine(base_url: str, **transport: Any) -> Any:
     return resolve_engine("fixture-model", base_url, EngineOptions(max_reasks=0, transport=policy))
 
 
-def test_endpoint_failure_is_502_with_the_typed_error() -> None:
-    with FakeOpenAI() as fake, _server(engine=_model_engine(fake.base_url)) as srv:
+def test_endpoint_failure_is_502_with_the_typed_error(tmp_path: Path) -> None:
+    with FakeOpenAI() as fake, _server(tmp_path, engine=_model_engine(fake.base_url)) as srv:
         ok = srv.call("POST", "/v1/briefings", {"id": "ok", "text": seed_article()})
         bad = srv.call("POST", "/v1/briefings", {"id": "p", "text": f"قال الرئيس {POISON} اليوم."})
     assert ok.status == 200, ok.text
@@ -209,8 +210,8 @@ def test_endpoint_failure_is_502_with_the_typed_error() -> None:
     assert err["type"] == "LLMError" and "HTTP 500" in err["message"] and err["hint"]
 
 
-def test_endpoint_timeout_is_504() -> None:
-    with FakeOpenAI(latency_s=3) as fake, _server(engine=_model_engine(fake.base_url, timeout=0.3)) as srv:
+def test_endpoint_timeout_is_504(tmp_path: Path) -> None:
+    with FakeOpenAI(latency_s=3) as fake, _server(tmp_path, engine=_model_engine(fake.base_url, timeout=0.3)) as srv:
         r = srv.call("POST", "/v1/briefings", {"id": "slow", "text": seed_article()})
     assert r.status == 504, r.text
     assert r.json()["error"]["type"] == "LLMError"
@@ -238,28 +239,27 @@ class _SlowEngine:
             self.now -= 1
 
 
-def test_briefings_run_concurrently_bounded_and_do_not_block_the_server() -> None:
+def test_briefings_run_concurrently_bounded_and_do_not_block_the_server(tmp_path: Path) -> None:
     engine = _SlowEngine(delay=0.6)
-    with _server(engine=engine, concurrency=2) as srv:
+    with _server(tmp_path, engine=engine, concurrency=2) as srv:
         body = {"id": "c", "text": seed_article()}
         with concurrent.futures.ThreadPoolExecutor(6) as pool:
             started = time.monotonic()
             futures = [pool.submit(srv.call, "POST", "/v1/briefings", body) for _ in range(6)]
             time.sleep(0.2)
-            health_at = time.monotonic()
             assert srv.call("GET", "/healthz").status == 200
-            health_s = time.monotonic() - health_at
+            done_at_health = sum(f.done() for f in futures)
             statuses = [f.result().status for f in futures]
         elapsed = time.monotonic() - started
     assert statuses == [200] * 6
     assert engine.peak == 2  # bounded by --concurrency
     assert elapsed >= 3 * 0.6 - 0.05  # 6 calls, 2 at a time
-    assert health_s < 0.5  # answered while briefings were waiting
+    assert done_at_health < 6  # /healthz was answered while briefings were still waiting
 
 
-def test_request_timeout_covers_the_wait_and_is_504() -> None:
+def test_request_timeout_covers_the_wait_and_is_504(tmp_path: Path) -> None:
     engine = _SlowEngine(delay=1.0)
-    with _server(engine=engine, concurrency=1, request_timeout=0.3) as srv:
+    with _server(tmp_path, engine=engine, concurrency=1, request_timeout=0.3) as srv:
         r = srv.call("POST", "/v1/briefings", {"id": "t", "text": seed_article()})
     assert r.status == 504 and r.json()["error"]["type"] == "Timeout", r.text
 
@@ -312,8 +312,8 @@ def test_login_form_sets_the_cookie_and_refuses_open_redirects(locked: LiveServe
     assert ok.status == 303 and ok.headers["Location"] == "/" and "HttpOnly" in ok.headers["Set-Cookie"]
 
 
-def test_the_token_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="khulasa.serve"), _server(token=TOKEN) as srv:
+def test_the_token_never_reaches_the_log(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    with caplog.at_level(logging.INFO, logger="khulasa.serve"), _server(tmp_path, token=TOKEN) as srv:
         srv.call("GET", f"/new?token={TOKEN}")
         srv.call("GET", "/healthz", headers={"Authorization": f"Bearer {TOKEN}"})
         srv.call("GET", "/new?token=another-wrong-one")
@@ -333,12 +333,12 @@ def test_foreign_host_and_cross_site_posts_are_refused(open_server: LiveServer) 
     assert open_server.call("POST", "/v1/briefings", body, headers=same).status == 200
 
 
-def test_non_loopback_bind_without_token_refuses_to_start() -> None:
+def test_non_loopback_bind_without_token_refuses_to_start(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="without a token"):
-        create_app(ServeSettings(host="0.0.0.0", engine=OFFLINE))
+        create_app(ServeSettings(host="0.0.0.0", engine=OFFLINE, store_url=str(tmp_path / "s.db")))
     with pytest.raises(ConfigurationError, match="token is empty"):
-        create_app(ServeSettings(host="0.0.0.0", token=" ", engine=OFFLINE))
-    assert create_app(ServeSettings(host="0.0.0.0", token=TOKEN, engine=OFFLINE)) is not None
+        create_app(ServeSettings(host="0.0.0.0", token=" ", engine=OFFLINE, store_url=str(tmp_path / "s.db")))
+    assert create_app(ServeSettings(host="0.0.0.0", token=TOKEN, engine=OFFLINE, store_url=str(tmp_path / "s.db")))
 
 
 def test_fuzzer_found_text_is_a_briefing_not_a_500(open_server: LiveServer) -> None:

@@ -3,7 +3,7 @@
 Every operation gets generated requests, valid and invalid (positive and negative modes): no answer
 may be a 5xx, every status and body must be the documented one, invalid requests must be refused
 and valid ones accepted. The server runs the offline engine (no network, no model), with a token,
-on a real loopback socket. `KHULASA_FUZZ_EXAMPLES` (default 30) bounds the examples per operation.
+on a real loopback socket, over a store holding the seeds' briefings. `KHULASA_FUZZ_EXAMPLES` (default 30) bounds the examples per operation.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ schemathesis = pytest.importorskip("schemathesis", reason="needs schemathesis (d
 pytest.importorskip("fastapi", reason="needs the serve extra")
 
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
+from serve_seeded import seeded_server  # noqa: E402
 from servers.khulasa_http import LiveServer  # noqa: E402
-
-from toolkit.serve import EngineSettings, ServeSettings, create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "fuzz-token"
@@ -31,9 +30,9 @@ schema.config.generation.update(max_examples=int(os.environ.get("KHULASA_FUZZ_EX
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[LiveServer]:
-    app = create_app(ServeSettings(token=TOKEN, engine=EngineSettings(model="offline")))
-    with LiveServer(app) as srv:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    # A store holding the 12 seeds' briefings, so the read endpoints answer real rows.
+    with seeded_server(tmp_path_factory.mktemp("fuzz"), token=TOKEN) as srv:
         yield srv
 
 

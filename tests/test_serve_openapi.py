@@ -26,9 +26,15 @@ def test_committed_openapi_is_in_sync() -> None:
     )
 
 
-def test_the_server_serves_the_committed_document_whatever_its_settings() -> None:
+def test_the_server_serves_the_committed_document_whatever_its_settings(tmp_path: Path) -> None:
     app = create_app(
-        ServeSettings(token="t", max_body=4096, concurrency=9, engine=EngineSettings(model="offline"))
+        ServeSettings(
+            token="t",
+            max_body=4096,
+            concurrency=9,
+            engine=EngineSettings(model="offline"),
+            store_url=str(tmp_path / "s.db"),
+        )
     )
     with LiveServer(app) as srv:
         served = srv.call("GET", "/openapi.json").json()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
 
 from toolkit.engines.base import Engine
@@ -10,6 +13,7 @@ from toolkit.serve.auth import Gatekeeper
 from toolkit.serve.logs import AccessLog
 from toolkit.serve.service import Service, build_engine
 from toolkit.serve.settings import ServeSettings, is_loopback
+from toolkit.serve.stores import StorePool
 
 API_VERSION = "1.0.0"
 """Version of the HTTP API (the OpenAPI document's `info.version`); independent of the package version
@@ -39,7 +43,15 @@ def create_app(settings: ServeSettings, *, engine: Engine | None = None) -> Fast
         ConfigurationError: Bad settings, or an incomplete engine configuration.
     """
     settings = settings.checked()
+    service = Service(settings, engine or build_engine(settings.engine), StorePool(settings.store_url))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="khulasa",
         version=API_VERSION,
         description=DESCRIPTION,
@@ -47,7 +59,7 @@ def create_app(settings: ServeSettings, *, engine: Engine | None = None) -> Fast
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.state.service = Service(settings, engine or build_engine(settings.engine))
+    app.state.service = service
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)

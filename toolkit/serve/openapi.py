@@ -20,7 +20,9 @@ def document() -> dict[str, Any]:
     from toolkit.serve.app import create_app
     from toolkit.serve.settings import EngineSettings, ServeSettings
 
-    return create_app(ServeSettings(engine=EngineSettings(model="offline"))).openapi()
+    # An in-memory store: generating the document must not create the user's store file.
+    settings = ServeSettings(engine=EngineSettings(model="offline"), store_url=":memory:")
+    return create_app(settings).openapi()
 
 
 def document_text() -> str:

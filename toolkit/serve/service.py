@@ -10,13 +10,19 @@ article does not stall the event loop (and every other request) while it is read
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
 from toolkit.engines.base import Engine
 from toolkit.pipeline import EngineOptions, asummarize, resolve_engine, summarize
 from toolkit.schema import Briefing
 from toolkit.serve.errors import DeadlineExceeded
+from toolkit.serve.models import BriefingRequest
 from toolkit.serve.settings import EngineSettings, ServeSettings
+from toolkit.serve.stores import StorePool
+from toolkit.store import AddResult
+
+log = logging.getLogger("khulasa.serve")
 
 _THREADED_ENGINES = frozenset({"offline"})
 """Engines whose work is CPU in this process (`arun` would run inline on the event loop)."""
@@ -51,17 +57,50 @@ class Service:
         settings: What the server was started with.
         engine: The engine every briefing is made with.
         gate: Bounds concurrent briefings to `settings.concurrency`.
+        store: The claim store (one connection per worker thread).
         in_flight: Briefings being made or waiting right now.
     """
 
     settings: ServeSettings
     engine: Engine
+    store: StorePool
     gate: asyncio.Semaphore = field(init=False)
     in_flight: int = 0
-    store_backend: str = "none"
 
     def __post_init__(self) -> None:
         self.gate = asyncio.Semaphore(self.settings.concurrency)
+
+    @property
+    def store_backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.store.backend
+
+    async def add(self, request: BriefingRequest) -> tuple[Briefing, AddResult | None]:
+        """Make the briefing of a posted article and file it in the store.
+
+        Args:
+            request: The posted article.
+
+        Returns:
+            The briefing, and what the store did — None when the store failed (the briefing, already
+            made and maybe paid for, is still returned; the failure is logged).
+        """
+        briefing = await self.briefing(request.text, request.id)
+        try:
+            added = await self.store.run(
+                lambda s: s.add_briefing(
+                    briefing,
+                    request.text,
+                    source_id=request.id,
+                    title=request.title,
+                    published=request.date,
+                    url=request.url,
+                )
+            )
+        except Exception:
+            log.exception("the briefing of %s was made but could not be stored", request.id)
+            return briefing, None
+        return briefing, added
 
     async def briefing(self, text: str, source_id: str) -> Briefing:
         """Summarize one article under the concurrency gate and the deadline.
