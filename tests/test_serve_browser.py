@@ -19,9 +19,9 @@ import pytest
 
 pytest.importorskip("fastapi", reason="needs the serve extra")
 
-from serve_seeded import seeded_server  # noqa: E402
-from servers.khulasa_http import LiveServer  # noqa: E402
-from test_review_browser import CHROMEDRIVER, CHROMIUM, _driver, _severe  # noqa: E402
+from serve_seeded import seeded_server
+from servers.khulasa_http import LiveServer
+from test_review_browser import CHROMEDRIVER, CHROMIUM, _driver, _severe
 
 pytestmark = [
     pytest.mark.browser,

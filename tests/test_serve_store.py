@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 pytest.importorskip("fastapi", reason="needs the serve extra")
 
-from serve_seeded import seed_articles, seeded_server  # noqa: E402
-from servers.khulasa_http import LiveServer  # noqa: E402
+from serve_seeded import seed_articles, seeded_server
+from servers.khulasa_http import LiveServer
 
 
 @pytest.fixture(scope="module")
