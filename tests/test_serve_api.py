@@ -9,7 +9,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
+import re
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ from toolkit.engines.offline import OfflineEngine
 from toolkit.errors import ConfigurationError
 from toolkit.pipeline import EngineOptions, resolve_engine
 from toolkit.serve import EngineSettings, ServeSettings, create_app
+from toolkit.serve.stores import StorePool
 
 TOKEN = "s3cret-token-for-tests"
 OFFLINE = EngineSettings(model="offline")
@@ -348,3 +353,64 @@ def test_fuzzer_found_text_is_a_briefing_not_a_500(open_server: LiveServer) -> N
     r = open_server.call("POST", "/v1/briefings", {"id": "fuzz", "text": text})
     assert r.status == 200, r.text
     assert r.json()["headline_ar"] == "\u067b"
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def _khulasa(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "toolkit.cli", "serve", *args]
+    full_env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), **(env or {})}
+    return subprocess.Popen(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_the_command_refuses_a_network_bind_without_a_token_in_one_line() -> None:
+    proc = _khulasa("--host", "0.0.0.0", "--model", "offline", env={"KHULASA_TOKEN": ""})
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3 and out == ""
+    assert err.splitlines()[0] == (
+        "error: refusing to listen on 0.0.0.0 without a token: anyone on the network could use it"
+    )
+    assert "Traceback" not in err
+
+
+def test_the_command_serves_and_refuses_requests_without_the_token(tmp_path: Path) -> None:
+    import http.client
+
+    store = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    proc = _khulasa("--port", "0", "--model", "offline", "--store", store, env={"KHULASA_TOKEN": TOKEN})
+    try:
+        port = None
+        assert proc.stderr is not None
+        for line in proc.stderr:  # uvicorn names the port it bound
+            found = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line)
+            if found:
+                port = int(found.group(1))
+                break
+        assert port, "the server did not start"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/v1/speakers")
+        assert conn.getresponse().status == 401
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/v1/speakers", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert conn.getresponse().status == 200
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+class _BrokenWrites(StorePool):
+    """A real store whose writes fail (a full disk, a PostgreSQL that went away)."""
+
+    async def run(self, fn: Any) -> Any:
+        if "add_briefing" in fn.__code__.co_names:
+            raise OSError("disk full")
+        return await super().run(fn)
+
+
+def test_a_briefing_that_cannot_be_stored_is_still_returned(tmp_path: Path) -> None:
+    pool = _BrokenWrites(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+    with LiveServer(create_app(ServeSettings(engine=OFFLINE), store=pool)) as srv:
+        r = srv.call("POST", "/v1/briefings", {"id": "kept", "text": seed_article()})
+    assert r.status == 200 and r.headers["X-Khulasa-Stored"] == "failed" and r.json()["claims"]
+    assert "Location" not in r.headers

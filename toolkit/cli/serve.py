@@ -21,7 +21,8 @@ def serve_command(
     store: Annotated[
         str | None,
         typer.Option(
-            "--store", help="Claim store URL (sqlite:///PATH or postgresql://...). Env: KHULASA_STORE."
+            "--store", help="Claim store URL (sqlite:///PATH or postgresql://...). Env: KHULASA_STORE; "
+            "default: the store's file in the user data directory (see `khulasa store --help`)."
         ),
     ] = None,
     token: Annotated[

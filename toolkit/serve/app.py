@@ -29,12 +29,15 @@ With a token (`khulasa serve --token` / `KHULASA_TOKEN`), every `/v1` request ne
 """
 
 
-def create_app(settings: ServeSettings, *, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: ServeSettings, *, engine: Engine | None = None, store: StorePool | None = None
+) -> FastAPI:
     """Build the application.
 
     Args:
         settings: Checked server settings.
         engine: A ready engine (tests, benchmarks); default: resolved from `settings.engine`.
+        store: A ready store pool (tests); default: opened from `settings.store_url`.
 
     Returns:
         The FastAPI application (serve it with uvicorn, or `toolkit.serve.run`).
@@ -43,7 +46,8 @@ def create_app(settings: ServeSettings, *, engine: Engine | None = None) -> Fast
         ConfigurationError: Bad settings, or an incomplete engine configuration.
     """
     settings = settings.checked()
-    service = Service(settings, engine or build_engine(settings.engine), StorePool(settings.store_url))
+    engine = engine or build_engine(settings.engine)
+    service = Service(settings, engine, store or StorePool(settings.store_url))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

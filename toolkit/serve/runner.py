@@ -49,7 +49,7 @@ def run(settings: ServeSettings) -> None:
     )
     server = uvicorn.Server(config)
     svc = app.state.service
-    logging.getLogger("khulasa.serve").info("%s", banner(settings, svc.engine.name, svc.store_backend))
+    logging.getLogger("khulasa.serve").info("%s", banner(settings, svc.engine.name, svc.store.label))
     server.run()
     if not server.started:  # e.g. the port is taken; uvicorn logged why
         sys.exit(1)
