@@ -145,7 +145,7 @@ def _texts() -> list[str]:
     if EXTERNAL.exists():
         for line in EXTERNAL.read_text(encoding="utf-8").splitlines():
             row = json.loads(line) if line.strip() else {}
-            texts += [v for k, v in row.items() if k in ("text", "article") and isinstance(v, str)]
+            texts += [row["article_ar"]] if isinstance(row.get("article_ar"), str) else []
     return texts
 
 

@@ -59,8 +59,17 @@ def _evidence(row: ClaimRow) -> str:
     return f"[{row.evidence.start}:{row.evidence.end}] {row.evidence.text}"
 
 
+def _who(row: ClaimRow) -> str:
+    # An unresolved speaker is shown as such, never by the candidate words the briefing kept.
+    if row.speaker:
+        return row.speaker
+    if row.speaker_rule == "ambiguous-surname":
+        return f"unfiled (ambiguous surname) {row.speaker_as_written}"
+    return "speaker unresolved"
+
+
 def _where(row: ClaimRow) -> str:
-    return f"{row.published or 'undated'} {row.source_id} · {row.speaker or row.speaker_as_written or '?'}"
+    return f"{row.published or 'undated'} {row.source_id} · {_who(row)}"
 
 
 def _claims_table(rows: list[ClaimRow], title: str) -> None:
@@ -71,8 +80,7 @@ def _claims_table(rows: list[ClaimRow], title: str) -> None:
     for column in ("date", "article", "speaker", "kind", "evidence (start:end)"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        speaker = row.speaker or f"(unfiled: {row.speaker_rule}) {row.speaker_as_written}".strip()
-        table.add_row(row.published or "undated", row.source_id, speaker, row.kind, _evidence(row))
+        table.add_row(row.published or "undated", row.source_id, _who(row), row.kind, _evidence(row))
     Console().print(table)
 
 

@@ -68,7 +68,7 @@ def redact(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return "<unparseable store URL>"
-    if parts.password is None:
+    if not parts.password:  # none, or empty (postgres:@host): nothing to hide
         return url
     host = parts.hostname or ""
     netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")

@@ -140,9 +140,18 @@ _V2_SHARED = [
     "CREATE INDEX claims_speaker_kind ON claims (speaker_id, kind, id)",
 ]
 
+# v3: `conflicts --speaker` joins from the speaker's claims to the pairs on either side, and the
+# newest pairs come straight off an index in the order they are shown.
+_V3_SHARED = [
+    "CREATE INDEX conflicts_a ON conflicts (a)",
+    "DROP INDEX conflicts_b",
+    "CREATE INDEX conflicts_order ON conflicts (b, a, rule)",
+]
+
 MIGRATIONS: list[dict[str, list[str]]] = [
     {"sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRES},
     {"sqlite": _V2_SHARED, "postgresql": _V2_SHARED},
+    {"sqlite": _V3_SHARED, "postgresql": _V3_SHARED},
 ]
 """Migration N (1-based) is ``MIGRATIONS[N - 1]``; append, never edit a released one."""
 

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from toolkit.errors import InputError
-from toolkit.schema import Attribution, Briefing, Claim, TextSpan
+from toolkit.schema import CLAIM_KINDS, Attribution, Briefing, Claim, TextSpan
 from toolkit.store import conflicts as cf
 from toolkit.store._db import Connection, StoreURL, connect, not_a_store, parse_url
 from toolkit.store.migrations import migrate
@@ -41,6 +41,8 @@ from toolkit.store.speakers import SpeakerFiler, en_key
 from toolkit.store.text import index_terms, name_key, query_groups
 
 UNDATED = "9999-12-31"
+_FTS_IN = "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)"
+_FEW_MATCHES = 2000
 """Sort key of an article without a date: after every dated one."""
 
 _CLAIM_COLUMNS = (
@@ -625,8 +627,13 @@ class ClaimStore:
             key, last = _read_cursor(cursor)
             params += [key, key, last]
         limit = max(1, min(int(limit), 1000))
+        source: str | None = _CLAIM_FROM
+        if about and not speaker and self._conn.dialect == "sqlite":
+            source = self._sqlite_search_plan(where, params)
+        if source is None:
+            return ClaimPage()
         sql = (
-            f"SELECT {_CLAIM_COLUMNS} {_CLAIM_FROM} WHERE {' AND '.join(where) or 'TRUE'} "
+            f"SELECT {_CLAIM_COLUMNS} {source} WHERE {' AND '.join(where) or 'TRUE'} "
             f"ORDER BY c.sort_key, c.id LIMIT ?"
         )
         rows = self._conn.execute(sql, [*params, limit + 1]).fetchall()
@@ -634,6 +641,30 @@ class ClaimStore:
         more = len(rows) > limit
         return ClaimPage(
             items=items, next_cursor=f"{rows[limit - 1][30]}|{rows[limit - 1][0]}" if more else None
+        )
+
+    def _sqlite_search_plan(self, where: list[str], params: list[Any]) -> str | None:
+        """Pick the join order SQLite cannot: by how many claims the search matches.
+
+        Few matches: read them from FTS5 and sort them (cost ~ matches). Many: walk the time index
+        and keep the matching rows (stops after one page). SQLite's planner has no statistics on
+        an FTS5 match, so left alone it sometimes walks every claim for a word that matches none.
+        None when nothing matches.
+        """
+        at = where.index(_FTS_IN)
+        match = params[sum(w.count("?") for w in where[:at])]
+        few = self._conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH ? "
+            f"LIMIT {_FEW_MATCHES + 1})",
+            (match,),
+        ).fetchone()[0]
+        if few == 0:
+            return None
+        if few > _FEW_MATCHES:
+            return _CLAIM_FROM.replace("FROM claims c ", "FROM claims c INDEXED BY claims_time ", 1)
+        where[at] = "f.terms MATCH ?"
+        return _CLAIM_FROM.replace(
+            "FROM claims c ", "FROM claim_fts f CROSS JOIN claims c ON c.id = f.rowid ", 1
         )
 
     def _filters(
@@ -660,6 +691,8 @@ class ClaimStore:
             where.append(clause[0])
             params.append(clause[1])
         if kind:
+            if kind not in CLAIM_KINDS:
+                raise InputError(f"unknown claim kind {kind!r}", hint=f"use one of: {', '.join(CLAIM_KINDS)}")
             where.append("c.kind = ?")
             params.append(kind)
         if since:
@@ -680,7 +713,7 @@ class ClaimStore:
             return None
         if self._conn.dialect == "sqlite":
             match = " AND ".join("(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in groups)
-            return "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", match
+            return _FTS_IN, match
         query = " & ".join("(" + " | ".join(f"'{t}'" for t in g) + ")" for g in groups)
         return "c.fts @@ ?::tsquery", query
 
@@ -791,25 +824,30 @@ class ClaimStore:
         Returns:
             The pairs, each with both claims.
         """
-        where, params = [], []
+        if rule and rule not in cf.RULES:
+            raise InputError(f"unknown conflict rule {rule!r}", hint=f"use one of: {', '.join(cf.RULES)}")
+        cols = "k.rule, k.a, k.b, k.reason, k.topic"
+        order = " ORDER BY {p}b DESC, {p}a DESC, {p}rule DESC LIMIT " + str(max(1, int(limit)))
+        by_rule = " AND k.rule = ?" if rule else ""
         if speaker:
             ids = self.find_speakers(speaker)
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))
-            where.append(
-                f"(EXISTS (SELECT 1 FROM claims x WHERE x.id = k.a AND x.speaker_id IN ({marks})) OR "
-                f"EXISTS (SELECT 1 FROM claims y WHERE y.id = k.b AND y.speaker_id IN ({marks})))"
+            # one index join per side (the speaker's claims -> pairs), not a scan of every pair
+            sql = " UNION ".join(
+                f"SELECT {cols} FROM claims x JOIN conflicts k ON k.{side} = x.id "
+                f"WHERE x.speaker_id IN ({marks}){by_rule}"
+                for side in ("a", "b")
             )
-            params += ids + ids
-        if rule:
-            where.append("k.rule = ?")
-            params.append(rule)
-        rows = self._conn.execute(
-            f"SELECT k.rule, k.a, k.b, k.reason, k.topic FROM conflicts k "
-            f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY k.b DESC, k.a DESC, k.rule LIMIT ?",
-            [*params, max(1, int(limit))],
-        ).fetchall()
+            params: list[Any] = [*ids, *([rule] if rule else []), *ids, *([rule] if rule else [])]
+            rows = self._conn.execute(f"SELECT * FROM ({sql}) u" + order.format(p=""), params).fetchall()
+        else:
+            where = " WHERE k.rule = ?" if rule else ""
+            rows = self._conn.execute(
+                f"SELECT {cols} FROM conflicts k{where}" + order.format(p="k."),
+                [rule] if rule else [],
+            ).fetchall()
         claims = self._claims_by_id({int(r[1]) for r in rows} | {int(r[2]) for r in rows})
         return [
             ConflictPair(
@@ -830,6 +868,16 @@ class ClaimStore:
             f"SELECT {_CLAIM_COLUMNS} {_CLAIM_FROM} WHERE c.id IN ({marks})", sorted(ids)
         )
         return {int(r[0]): _row(r) for r in rows.fetchall()}
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (SQLite `PRAGMA optimize`, PostgreSQL `ANALYZE`).
+
+        Called after large ingests; PostgreSQL's autovacuum also does it on its own schedule.
+        """
+        if self._conn.dialect == "sqlite":
+            self._conn.execute("PRAGMA optimize")
+        else:
+            self._conn.execute("ANALYZE")
 
     def stats(self) -> dict[str, int]:
         """Counts of articles, claims, speakers and conflict pairs."""
