@@ -76,10 +76,10 @@ def test_summarize_help_reads_like_the_command_line(help_text: Any) -> None:
 
 
 def test_summarize_max_chars_default_shown_is_the_pipeline_limit(help_text: Any) -> None:
-    from toolkit.cli.summarize import _MAX_CHARS_DEFAULT
+    from toolkit.cli import _options
     from toolkit.pipeline import MAX_CHARS
 
-    assert int(_MAX_CHARS_DEFAULT) == MAX_CHARS
+    assert _options.MAX_CHARS == MAX_CHARS
     assert f"Refuse longer articles (default {MAX_CHARS})." in help_text(("summarize",), 120)
 
 

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit._version import __version__ as TOOLKIT_VERSION
+from toolkit._version import __version__
 from toolkit.arabic import Sentence, has_arabic, split_sentences
 from toolkit.chunking import (
     ChunkPlan,
@@ -36,6 +36,9 @@ MAX_CHARS = 200_000
 """Default size limit of one article, in characters (about 35,000 Arabic words)."""
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
+
+TOOLKIT_VERSION = __version__
+"""The khulasa version recorded in `meta.toolkit_version` (from toolkit/_version.py)."""
 
 _OFFLINE_NOTICE_SHOWN = False
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "eval": "eval",
     "seeds": "seeds",
     "store": "store",
+    "serve": "serve",
     "cache": "batch",
 }
 """Sub-command name -> the module of `toolkit.cli` that registers it on `app`, in `--help` order.

@@ -45,6 +45,10 @@ def choices(values: type[Enum] | Iterable[str]) -> str:
     return "[" + "|".join(names) + "]"
 
 
+MAX_CHARS = 200_000
+"""`toolkit.pipeline.MAX_CHARS`, written here so that --help needs no pipeline import (a test checks
+they agree). Commands pass ``MAX_CHARS if max_chars is None else max_chars``."""
+
 Model = Annotated[
     str | None,
     typer.Option(
@@ -73,6 +77,9 @@ ChunkChars = Annotated[
         metavar="CHARS",
         help="Read longer articles in chunks of about this many characters (0 = never; default 12000).",
     ),
+]
+MaxChars = Annotated[
+    int | None, typer.Option(metavar="CHARS", help=f"Refuse longer articles (default {MAX_CHARS}).")
 ]
 Output = Annotated[
     str | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.")

@@ -11,8 +11,6 @@ from toolkit.cli import _options as opt
 from toolkit.cli import app
 from toolkit.cli._io import read_article, write_output
 
-_MAX_CHARS_DEFAULT = "200000"  # shown in --help without importing the pipeline; a test checks it
-
 
 class OutputFormat(StrEnum):
     """Output formats of `khulasa summarize`."""
@@ -44,14 +42,11 @@ def summarize_command(
     timeout: Annotated[
         float | None, typer.Option(metavar="SECONDS", help="Per-request timeout, seconds.")
     ] = None,
-    max_chars: Annotated[
-        int | None,
-        typer.Option(metavar="CHARS", help=f"Refuse longer articles (default {_MAX_CHARS_DEFAULT})."),
-    ] = None,
+    max_chars: opt.MaxChars = None,
     chunk_chars: opt.ChunkChars = None,
 ) -> None:
     """Summarize one Arabic article into a grounded briefing."""
-    from toolkit.pipeline import MAX_CHARS, summarize
+    from toolkit.pipeline import summarize
 
     text, source_id = read_article(article)
     briefing = summarize(
@@ -63,7 +58,7 @@ def summarize_command(
         max_reasks=max_reasks,
         max_tokens=max_tokens,
         timeout=timeout,
-        max_chars=MAX_CHARS if max_chars is None else max_chars,
+        max_chars=opt.MAX_CHARS if max_chars is None else max_chars,
         chunk_chars=chunk_chars,
     )
     if fmt is OutputFormat.md:
