@@ -38,7 +38,6 @@ This module uses `toolkit.arabic`, `toolkit.grounding` and `toolkit.schema` only
 from __future__ import annotations
 
 import re
-import unicodedata
 import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -47,17 +46,26 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from toolkit._attribution_lexicon import (
-    INSTITUTION_HEADS,
-    MULTIPLIERS,
-    PARTICIPLES,
-    SOURCE_PAIRS,
-    SOURCE_WORDS,
-    TITLES,
-    UNKNOWN_SPEAKERS,
-    VERBS,
+from toolkit._attribution_lexicon import PARTICIPLES, SOURCE_PAIRS, SOURCE_WORDS, VERBS
+from toolkit._attribution_text import (
+    WORD_RE,
+    contains,
+    is_person_name,
+    is_unknown_speaker,
+    keys,
+    matches,
+    name_units,
+    name_words,
+    names_alone,
+    numbered,
+    numbers,
+    same_speaker,
+    same_word,
+    strip_al,
+    strip_titles,
+    word_bounded,
 )
-from toolkit.arabic import Sentence, fold, fold_text, normalize_digits
+from toolkit.arabic import Sentence, fold
 from toolkit.grounding import Grounder, Span
 from toolkit.schema import Attribution, AttributionFlag, DropRule, SpanMethod, SpeakerResolution, TextSpan
 
@@ -88,20 +96,12 @@ CARRY_SENTENCES = 1
 FUZZY_NAME_THRESHOLD = 90.0
 _MIN_FUZZY_NAME = 8
 
-_WORD_RE = re.compile(r"\w+")
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك")
+_LATINWORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _METHOD_RANK = {"exact": 0, "alias": 1, "fuzzy": 2}
-_TATWEEL = "\u0640"
 _OPENERS = " \t«“\"'("
-_LINKS = frozenset({"في", "من", "لدي", "داخل", "عند", "قرب"})
 _STATEMENT = "بيان"
 _DEFINITE_STATEMENT = frozenset({"البيان", "والبيان", "فالبيان"})
 _CLAUSE_BREAK = re.compile("[،,.:؛;!?؟]")
-_COMPOUND_HEADS = frozenset(
-    fold_text(w) for w in ["عبد", "أبو", "أبا", "أبي", "بن", "ابن", "بنت", "أم", "آل", "ذو"]
-)
 
 
 class ClaimProposal(Protocol):
@@ -132,156 +132,6 @@ class EntityLike(Protocol):
     def name_en(self) -> str | None: ...
     @property
     def aliases(self) -> Sequence[str]: ...
-
-
-# --- words and boundaries -----------------------------------------------------------------------
-
-
-def _is_word_char(ch: str) -> bool:
-    # Letters, digits, combining marks (harakat belong to their letter) and tatweel are word-inside.
-    return ch.isalnum() or ch == "_" or ch == _TATWEEL or unicodedata.category(ch).startswith("M")
-
-
-def word_bounded(text: str, start: int, end: int) -> bool:
-    """Tell whether ``text[start:end]`` is a non-empty span that starts and ends on word boundaries.
-
-    Args:
-        text: The original article.
-        start: Span start.
-        end: Span end (exclusive).
-
-    Returns:
-        True when ``0 <= start < end <= len(text)``, the span is not only whitespace, and it neither
-        starts nor ends inside a word (a letter and the letter or mark next to it across the edge).
-    """
-    if not 0 <= start < end <= len(text) or not text[start:end].strip():
-        return False
-    if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
-        return False
-    return not (end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]))
-
-
-def _strip_al(word: str) -> str:
-    """A word without its article: الكرملين → كرملين, للكرملين → كرملين (ل + ال)."""
-    for prefix in ("وال", "فال", "بال", "كال", "لل", "ال"):
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return word[len(prefix) :]
-    return word
-
-
-def _keys(token: str) -> frozenset[str]:
-    """Every form a token may stand for once a proclitic and the article are removed.
-
-    وللكرملين → {وللكرملين, كرملين, للكرملين, …}; a form word matches a token when its own
-    article-less form is among them (`_matches`). Keeping every reading, instead of guessing which
-    first letter is a clitic, means بيان is never read as ب + يان without also being بيان.
-    """
-    out = {token, _strip_al(token)}
-    for prefix in _PROCLITICS[1:]:
-        rest = token[len(prefix) :]
-        if token.startswith(prefix) and len(rest) >= 2:
-            out.update((rest, _strip_al(rest)))
-    return frozenset(out)
-
-
-def _matches(token: str, word: str) -> bool:
-    """The token is the word up to ال and a proclitic (للكرملين ~ الكرملين ~ كرملين)."""
-    return _strip_al(word) in _keys(token)
-
-
-def _same_word(token: str, word: str) -> bool:
-    """The token is the word, with at most a proclitic: وماكرون/ماكرون, للإليزيه/الإليزيه."""
-    if token == word:
-        return True
-    for prefix in _PROCLITICS[1:]:
-        if token == prefix + word:
-            return True
-        if word.startswith("ال") and prefix.endswith("ل") and token == prefix + word[1:]:
-            return True  # ل + الإليزيه → للإليزيه
-    return False
-
-
-def is_unknown_speaker(name: str | None) -> bool:
-    """Tell whether a model's speaker answer means "the article does not say who said it".
-
-    Args:
-        name: The model's `speaker_ar`.
-
-    Returns:
-        True for an empty name or an answer such as "غير معروف", "مجهول", "unknown".
-    """
-    return fold_text(name or "").strip().casefold() in UNKNOWN_SPEAKERS
-
-
-def _name_words(name: str) -> list[str]:
-    return _WORD_RE.findall(fold_text(name))
-
-
-def _is_nisba(word: str) -> bool:
-    # الفرنسي، الروسية: an adjective of origin after a title (رئيس الأركان الفرنسي).
-    return word.startswith("ال") and word.endswith(("ي", "يه"))
-
-
-def _strip_titles(words: list[str]) -> list[str]:
-    """The name without its leading titles: وزير الخارجية الفرنسي جان إيف لودريان → جان إيف لودريان."""
-    i = 0
-    while i < len(words) - 1 and (words[i] in TITLES or (i > 0 and _is_nisba(words[i]))):
-        i += 1
-    return words[i:]
-
-
-def _is_person_name(words: list[str]) -> bool:
-    # Given names never carry ال; institution names start with a head word (وزارة، مجلس).
-    return len(words) >= 2 and not words[0].startswith("ال") and words[0] not in INSTITUTION_HEADS
-
-
-def _names_alone(word: str) -> bool:
-    # A single word left after stripping titles names someone only if it is not an adjective or a
-    # head noun: الجنرال لوكوانتر → لوكوانتر, but الرئيس الفرنسي ↛ الفرنسي.
-    return not _is_nisba(word) and word not in INSTITUTION_HEADS and word not in TITLES
-
-
-def _name_units(words: list[str]) -> list[tuple[str, ...]]:
-    """Name words grouped so a compound stays whole: [عبد, الله, النسور] → [(عبد, الله), (النسور,)]."""
-    units: list[tuple[str, ...]] = []
-    i = 0
-    while i < len(words):
-        if words[i] in _COMPOUND_HEADS and i + 1 < len(words):
-            units.append((words[i], words[i + 1]))
-            i += 2
-        else:
-            units.append((words[i],))
-            i += 1
-    return units
-
-
-def _head(words: list[str]) -> list[str]:
-    # "مصدر في الشركة" is a source inside the company, not the company: compare its head only.
-    for i, w in enumerate(words):
-        if i > 0 and w in _LINKS:
-            return words[:i]
-    return words
-
-
-def same_speaker(a: str, b: str) -> bool:
-    """Tell whether two speaker names can be the same speaker (one's name words contain the other's).
-
-    Compared on alias keys of the names without titles, and of a name with a linking preposition on
-    its head only: ماكرون and إيمانويل ماكرون are the same, الكرملين and المكتب الصحفي للكرملين are
-    the same; سامر الحسيني and ليلى الحسيني are not, nor مصدر في الشركة and الشركة.
-
-    Args:
-        a: One speaker name.
-        b: Another.
-
-    Returns:
-        True when the folded names are equal or the key set of one contains the other's.
-    """
-    if fold_text(a).strip() == fold_text(b).strip():
-        return True  # also two unresolved speakers with no name
-    ka = {_strip_al(w) for w in _head(_strip_titles(_name_words(a)))}
-    kb = {_strip_al(w) for w in _head(_strip_titles(_name_words(b)))}
-    return bool(ka and kb) and (ka <= kb or kb <= ka)
 
 
 # --- the article index --------------------------------------------------------------------------
@@ -327,13 +177,13 @@ class _Index:
         self.starts = [s.start for s in sentences]
         folded = fold(article)
         self.toks: list[_Tok] = []
-        for m in _WORD_RE.finditer(folded.text):
+        for m in WORD_RE.finditer(folded.text):
             start, end = folded.span_to_original(m.start(), m.end())
             self.toks.append(_Tok(m.group(), start, end, self.sentence_of(start)))
         self.tok_starts = [t.start for t in self.toks]
         self.by_key: dict[str, list[int]] = {}
         for i, t in enumerate(self.toks):
-            for key in _keys(t.w):
+            for key in keys(t.w):
                 self.by_key.setdefault(key, []).append(i)
 
     def sentence_of(self, offset: int) -> int:
@@ -350,10 +200,10 @@ class _Index:
     def occurrences(self, words: Sequence[str]) -> list[int]:
         """Token indexes where the word sequence starts (up to ال and proclitics), within one sentence."""
         toks, n, out = self.toks, len(words), []
-        for i in self.by_key.get(_strip_al(words[0]), []):
+        for i in self.by_key.get(strip_al(words[0]), []):
             if i + n > len(toks) or toks[i + n - 1].sid != toks[i].sid:
                 continue
-            if all(_matches(toks[i + k].w, words[k]) for k in range(n)):
+            if all(matches(toks[i + k].w, words[k]) for k in range(n)):
                 out.append(i)
         return out
 
@@ -463,13 +313,13 @@ class Attributor:
         return out
 
     def _forms(self, speaker: str) -> list[_Form]:
-        words = _name_words(speaker)
+        words = name_words(speaker)
         if not words:
             return []
         forms = [_Form(tuple(words), "exact")]
-        bare = _strip_titles(words)
-        if _is_person_name(bare):
-            units = _name_units(bare)
+        bare = strip_titles(words)
+        if is_person_name(bare):
+            units = name_units(bare)
             tails = [tuple(w for u in units[i:] for w in u) for i in range(1, len(units) - 1)]
             forms += [_Form(t, "alias") for t in [tuple(bare), *tails] if t != tuple(words)]
             # The surname alone names the speaker only where the article also gives the full name.
@@ -477,10 +327,10 @@ class Attributor:
                 self._ix.contains(f.words, 0, len(self._ix.toks)) for f in forms if len(f.words) >= 2
             ):
                 forms.append(_Form(units[-1], "alias"))
-        elif bare != words and (len(bare) >= 2 or _names_alone(bare[0])):
+        elif bare != words and (len(bare) >= 2 or names_alone(bare[0])):
             forms.append(_Form(tuple(bare), "alias"))
         for alias in self._entity_aliases(speaker):
-            alias_words = tuple(_name_words(alias))
+            alias_words = tuple(name_words(alias))
             if alias_words and alias_words not in {f.words for f in forms}:
                 forms.append(_Form(alias_words, "alias"))
         return forms
@@ -492,7 +342,7 @@ class Attributor:
             for i in self._ix.occurrences(form.words):
                 window = [toks[i + k].w for k in range(n)]
                 exact = form.method == "exact" and all(
-                    _same_word(t, w) for t, w in zip(window, form.words, strict=True)
+                    same_word(t, w) for t, w in zip(window, form.words, strict=True)
                 )
                 found.append(
                     _Found(toks[i].start, toks[i + n - 1].end, "exact" if exact else "alias", toks[i].sid)
@@ -502,14 +352,14 @@ class Attributor:
         return found
 
     def _fuzzy(self, form: _Form) -> list[_Found]:
-        target = " ".join(_strip_al(w) for w in form.words)
+        target = " ".join(strip_al(w) for w in form.words)
         if len(target) < _MIN_FUZZY_NAME:
             return []
         toks, n, out = self._ix.toks, len(form.words), []
         for i in range(len(toks) - n + 1):
             if toks[i + n - 1].sid != toks[i].sid:
                 continue
-            window = " ".join(_strip_al(toks[i + k].w) for k in range(n))
+            window = " ".join(strip_al(toks[i + k].w) for k in range(n))
             if fuzz.ratio(target, window) >= FUZZY_NAME_THRESHOLD:
                 out.append(_Found(toks[i].start, toks[i + n - 1].end, "fuzzy", toks[i].sid))
         return out
@@ -570,13 +420,13 @@ class Attributor:
         return out
 
     def _given_cues(self, cue_ar: str, lo: int, hi: int) -> list[_Found]:
-        words = _name_words(cue_ar)
+        words = name_words(cue_ar)
         toks, n, out = self._ix.toks, len(words), []
         for i in range(lo, max(lo, hi - n + 1)):
             window = [toks[i + k].w for k in range(n)]
             if window == words:
                 method: SpanMethod = "exact"
-            elif all(_same_word(t, w) or _same_word(w, t) for t, w in zip(window, words, strict=True)):
+            elif all(same_word(t, w) or same_word(w, t) for t, w in zip(window, words, strict=True)):
                 method = "alias"
             else:
                 continue
@@ -603,7 +453,7 @@ class Attributor:
         last = sids[-1] + 1
         hi = ix.first_token(ix.starts[last]) if last < len(ix.starts) else len(ix.toks)
         blocked = [ev] + ([(mention.start, mention.end)] if mention else [])
-        found = self._given_cues(cue_ar, lo, hi) if cue_ar and _name_words(cue_ar) else []
+        found = self._given_cues(cue_ar, lo, hi) if cue_ar and name_words(cue_ar) else []
         found = found or self._lexicon_cues(lo, hi)
         found = [f for f in found if not any(f.start < b and a < f.end for a, b in blocked)]
         if not found:
@@ -732,7 +582,7 @@ class Attributor:
         for j in range(first - 1, max(first - 6, -1), -1):
             if toks[j].sid != mention.sid or _CLAUSE_BREAK.search(self.article, toks[j].end, mention.start):
                 return False
-            if _strip_al(toks[j].w) == _STATEMENT:
+            if strip_al(toks[j].w) == _STATEMENT:
                 return True
         return False
 
@@ -810,9 +660,9 @@ class Attributor:
         ix = self._ix
         text = " ".join(ix.article[ix.starts[s] : self._sentence_end(s)] for s in sids)
         out: list[str] = []
-        have = _numbers(text)
+        have = numbers(text)
         for claim_text in (draft.claim_ar, draft.claim_en or ""):
-            for shown, values in _numbered(claim_text):
+            for shown, values in numbered(claim_text):
                 if not values & have and shown not in out:
                     out.append(shown)
         lo, hi = ix.first_token(ix.starts[sids[0]]), ix.first_token(self._sentence_end(sids[-1]))
@@ -821,14 +671,14 @@ class Attributor:
             spans.append(
                 (ix.first_token(ix.starts[mention.sid]), ix.first_token(self._sentence_end(mention.sid)))
             )
-        claim_words = _name_words(draft.claim_ar)
-        claim_en = {w.casefold() for w in _LATIN_WORD_RE.findall(draft.claim_en or "")}
+        claim_words = name_words(draft.claim_ar)
+        claim_en = {w.casefold() for w in _LATINWORD_RE.findall(draft.claim_en or "")}
         for names, name_en, is_person in self._entities:
             if any(same_speaker(draft.speaker_ar, n) for n in names):
                 continue  # the speaker's own name is supported by its mention
-            forms = [_name_words(n) for n in names if _name_words(n)]
-            in_ar = any(_contains(claim_words, f) for f in forms)
-            en_words = [w.casefold() for w in _LATIN_WORD_RE.findall(name_en or "")]
+            forms = [name_words(n) for n in names if name_words(n)]
+            in_ar = any(contains(claim_words, f) for f in forms)
+            en_words = [w.casefold() for w in _LATINWORD_RE.findall(name_en or "")]
             in_en = bool(en_words) and (
                 all(w in claim_en for w in en_words) or (is_person and en_words[-1] in claim_en)
             )
@@ -842,43 +692,6 @@ class Attributor:
 
     def _sentence_end(self, sid: int) -> int:
         return self._ix.starts[sid + 1] if sid + 1 < len(self._ix.starts) else len(self.article)
-
-
-def _contains(words: Sequence[str], form: Sequence[str]) -> bool:
-    n = len(form)
-    return any(all(_matches(words[i + k], form[k]) for k in range(n)) for i in range(len(words) - n + 1))
-
-
-def _value(token: str) -> float | None:
-    parts = token.split(",")
-    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]):
-        token = "".join(parts)  # 1,200 → 1200
-    else:
-        token = token.replace(",", ".")
-    try:
-        return float(token)
-    except ValueError:
-        return None
-
-
-def _numbered(text: str) -> list[tuple[str, set[float]]]:
-    """(number as written, its possible values) for each number in a text."""
-    folded = normalize_digits(fold_text(text).replace("٫", ".").replace("٬", ","))
-    out: list[tuple[str, set[float]]] = []
-    for m in _NUMBER_RE.finditer(folded):
-        value = _value(m.group())
-        if value is None:
-            continue
-        values = {value}
-        after = folded[m.end() : m.end() + 16].split()
-        if after and after[0].casefold() in MULTIPLIERS:
-            values.add(value * MULTIPLIERS[after[0].casefold()])
-        out.append((m.group(), values))
-    return out
-
-
-def _numbers(text: str) -> set[float]:
-    return {v for _, values in _numbered(text) for v in values}
 
 
 # --- rule 6 -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from pydantic_core import PydanticCustomError
 
 from toolkit.arabic import arabic_ratio, has_arabic
 from toolkit.attribution import Attributor, conflicts
-from toolkit.grounding import FUZZY_THRESHOLD, Grounder, Span
+from toolkit.grounding import Grounder, Span
 from toolkit.schema import Briefing, Claim, ClaimKind, Entity, EntityType, KeyPoint, Meta
 
 UNKNOWN_SPEAKER = "غير معروف"
@@ -211,20 +211,11 @@ class ClaimDraft(_Draft):
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding:
             return quote
-        if ctx.grounder.find(quote) is None:
-            raise PydanticCustomError(
-                "ungrounded_quote",
-                "The quote «{quote}» does not occur in the article "
-                "(best similarity {score} < {threshold}). "
-                "Copy the evidence words verbatim from one numbered sentence of the article "
-                "(same words, same order, no paraphrase, no sentence number), or remove this claim.",
-                # pydantic fills {name} placeholders but ignores format specs: pre-format the numbers.
-                {
-                    "quote": quote,
-                    "score": f"{ctx.grounder.best_score(quote):.0f}",
-                    "threshold": f"{FUZZY_THRESHOLD:.0f}",
-                },
-            )
+        located = ctx.grounder.locate(quote)
+        if located.span is None:
+            # The message names the rule and says what to do; it becomes the re-ask. Passed as a
+            # context value: a quote may contain braces that pydantic would read as placeholders.
+            raise PydanticCustomError(f"evidence_{located.rule}", "{message}", {"message": located.message})
         return quote
 
 
@@ -327,7 +318,7 @@ class BriefingDraft(_Draft):
             return self
         numbered: list[tuple[int, ClaimDraft, Span]] = []
         for n, c in enumerate(self.claims, 1):
-            span = ctx.grounder.find(c.quote_ar, near=c.start_hint)
+            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
             if span is not None:
                 numbered.append((n, c, span))
         attributor = Attributor.for_grounder(ctx.grounder, self.entities)
