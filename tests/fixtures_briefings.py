@@ -70,7 +70,7 @@ _SEED_CLAIMS = [
         "c1",
         MACRON,
         "call",
-        "حض ماكرون نظيره الروسي على وضع نهاية للتصعيد العسكري في سورية",
+        "وضع نهاية للتصعيد العسكري في سورية",
         "ماكرون حض بوتين على وضع نهاية للتصعيد العسكري في سورية",
         "Macron urged Putin to end the military escalation in Syria.",
         False,
