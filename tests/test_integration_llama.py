@@ -10,6 +10,7 @@ Offline (KHULASA_TEST_BASE_URL unset) the cassettes replay and no server is need
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 MODEL = "smollm2"  # the --model_alias .ci/llama-server.sh gives the server
 # Small budgets keep a live re-record to minutes on 2 CPU cores; the eastern-ghouta run re-asks once.
-OPTIONS: dict[str, Any] = {"max_reasks": 0, "max_tokens": 768, "timeout": 300.0}
+# KHULASA_TEST_TIMEOUT raises the per-request timeout for a re-record on a loaded machine (it is not
+# part of the recorded request, so replay is unaffected).
+OPTIONS: dict[str, Any] = {
+    "max_reasks": 0,
+    "max_tokens": 768,
+    "timeout": float(os.environ.get("KHULASA_TEST_TIMEOUT", "300")),
+}
 REASKS = {"eastern-ghouta-macron-putin": 1}
 
 # An authored prompt injection appended to a real seed: obeying it means fabricating a quote.
@@ -46,7 +53,7 @@ def _run(name: str, article: str) -> tuple[Briefing | OutputValidationError, lis
         pytest.fail(
             f"no cassette {cassette.relative_to(ROOT)}: record it against a live server (see module doc)"
         )
-    with recorder().use_cassette(str(cassette)) as tape, httpx2.Client(timeout=300.0) as client:
+    with recorder().use_cassette(str(cassette)) as tape, httpx2.Client(timeout=OPTIONS["timeout"]) as client:
         # vcrpy 9.4 patches httpx2's transports, so the injected client is recorded/replayed.
         try:
             outcome: Briefing | OutputValidationError = summarize(
@@ -145,7 +152,6 @@ def test_live_server_summarize_plumbing() -> None:
 def test_live_server_cli(tmp_path: Path) -> None:
     """`khulasa summarize --base-url` against the running server: JSON out (exit 0) or one typed error line."""
     import json
-    import os
     import subprocess
     import sys
 
