@@ -94,6 +94,20 @@ def test_surname_alone_is_an_alias_when_the_full_name_is_in_the_article() -> Non
     assert r.attribution.cue_method == "lexicon" and r.attribution.flags == []
 
 
+def test_spokesperson_phrase_and_title_phrase_stop_at_clause_words() -> None:
+    article = (
+        "وقال المتحدث باسم الشرطة إن «التحقيق ما زال جارياً في الحادث». "
+        "أما قائد المنتخب ياسر حمدي فقال إن «اللاعبين يتحملون المسؤولية كاملة»."
+    )
+    police, captain = attribute(
+        article,
+        Draft("الشرطة", "التحقيق ما زال جارياً في الحادث"),
+        Draft("ياسر حمدي", "اللاعبين يتحملون المسؤولية كاملة"),
+    )
+    assert texts(police) == ("المتحدث باسم الشرطة", "وقال")
+    assert texts(captain) == ("قائد المنتخب ياسر حمدي", "فقال")
+
+
 def test_title_stripped_and_al_optional() -> None:
     [r] = attribute(ARTICLE, Draft("وزير الخارجية سامي الراشد", "تسير في الاتجاه الصحيح رغم الصعوبات"))
     assert r.mention is not None and r.mention.text == "الراشد"
@@ -153,21 +167,21 @@ def test_nearest_occurrence_wins_same_sentence_then_previous() -> None:
 def test_mention_after_the_quotation_in_the_same_sentence() -> None:
     article = "«سنعيد بناء المدارس قبل نهاية العام»، قال محافظ المدينة فارس عودة في مؤتمر صحفي."
     [r] = attribute(article, Draft("فارس عودة", "سنعيد بناء المدارس قبل نهاية العام"))
-    assert texts(r) == ("فارس عودة", "قال") and r.attribution.flags == []
+    assert texts(r) == ("محافظ المدينة فارس عودة", "قال") and r.attribution.flags == []  # title + name
 
 
 def test_entity_aliases_find_a_statement_mention() -> None:
     article = "ووفق بيان للإليزيه، فإن الرئاسة ترى أن «الحل السياسي هو الطريق الوحيد للخروج من الأزمة»."
     entity = Ent("الرئاسة الفرنسية", "French presidency", ("الإليزيه",))
     [r] = attribute(article, Draft("الرئاسة الفرنسية", "الحل السياسي هو الطريق الوحيد"), entities=(entity,))
-    assert r.mention is not None and r.mention.text == "للإليزيه"
+    assert r.mention is not None and r.mention.text == "بيان للإليزيه"  # the statement that names it
     assert r.attribution.mention_method == "alias"
 
 
 def test_fuzzy_name_within_one_letter() -> None:
     article = "وأوضح رئيس الأركان الجنرال فرنسوا لوكوانتر أن «القوات جاهزة لكل الاحتمالات»."
     [r] = attribute(article, Draft("فرانسوا لوكوانتر", "القوات جاهزة لكل الاحتمالات"))
-    assert r.mention is not None and r.mention.text == "فرنسوا لوكوانتر"
+    assert r.mention is not None and r.mention.text == "رئيس الأركان الجنرال فرنسوا لوكوانتر"
     assert r.attribution.mention_method == "fuzzy"
 
 
@@ -211,11 +225,11 @@ def test_cues_vso_source_phrase_colon_and_given_words() -> None:
         Draft("نادر حمدان", "بتأجيل العطلة البرلمانية المقبلة", cue_ar="طالب"),
         Draft("نادر حمدان", "الموازنة لن تنتظر أحداً بعد اليوم"),
     )
-    assert texts(vso) == ("نادر حمدان", "وحض")
+    assert texts(vso) == ("الوزير نادر حمدان", "وحض")
     assert texts(source) == ("حمدان", "طالب") and source.attribution.cue_method == "exact"
     assert texts(colon) == ("حمدان", ":") and colon.attribution.cue_method == "lexicon"
     [alias] = attribute(article, Draft("نادر حمدان", "إقرار الموازنة سريعاً", cue_ar="حض"))
-    assert texts(alias) == ("نادر حمدان", "وحض") and alias.attribution.cue_method == "alias"
+    assert texts(alias) == ("الوزير نادر حمدان", "وحض") and alias.attribution.cue_method == "alias"
 
 
 def test_statement_anaphor_is_the_institutions_mention() -> None:

@@ -86,7 +86,9 @@ def test_real_seed_articles_chunked_small_keep_global_offsets(seed: str) -> None
         text = fh.read()
     budget = max(400, len(text) // 3)  # the long seed (> 1,500 words) and the short ones: >= 3 chunks
     with FakeOpenAI() as srv:
-        briefing = summarize(text, model="gpt-4.1-mini", base_url=srv.base_url, transport=FAST, chunk_chars=budget)
+        briefing = summarize(
+            text, model="gpt-4.1-mini", base_url=srv.base_url, transport=FAST, chunk_chars=budget
+        )
     assert briefing.meta.chunks >= 3
     _check_offsets(text, briefing)
 
@@ -103,17 +105,26 @@ def test_offline_engine_chunks_and_rescores() -> None:
 
 
 def _claim(speaker: str, start: int, end: int, mention: tuple[int, int] | None = None) -> Claim:
-    where = TextSpan(start=mention[0], end=mention[1], text="م" * (mention[1] - mention[0])) if mention else None
+    where = (
+        TextSpan(start=mention[0], end=mention[1], text="م" * (mention[1] - mention[0])) if mention else None
+    )
     return Claim(
-        id="x", speaker=Speaker(name_ar=speaker, mention=where), claim_ar="ادعاء", kind="statement",
+        id="x",
+        speaker=Speaker(name_ar=speaker, mention=where),
+        claim_ar="ادعاء",
+        kind="statement",
         evidence=Evidence(quote_ar="ق" * (end - start), start=start, end=end, method="exact", score=100.0),
     )
 
 
 def test_merge_claims_same_speaker_overlapping_evidence_then_one_speaker_per_evidence() -> None:
-    merged, dropped = merge_claims([_claim("أحمد", 10, 30), _claim("احمد", 20, 40), _claim("سعيد", 20, 40),
-                                    _claim("أحمد", 50, 60)])
-    assert [(c.id, c.speaker.name_ar, c.evidence.start) for c in merged] == [("c1", "أحمد", 10), ("c2", "أحمد", 50)]
+    merged, dropped = merge_claims(
+        [_claim("أحمد", 10, 30), _claim("احمد", 20, 40), _claim("سعيد", 20, 40), _claim("أحمد", 50, 60)]
+    )
+    assert [(c.id, c.speaker.name_ar, c.evidence.start) for c in merged] == [
+        ("c1", "أحمد", 10),
+        ("c2", "أحمد", 50),
+    ]
     assert [(d.speaker_ar, d.rule) for d in dropped] == [("سعيد", "speaker_conflict")]
     # Across chunks, the claim whose speaker is named nearer the evidence wins.
     merged, dropped = merge_claims([_claim("أحمد", 10, 30, (0, 5)), _claim("سعيد", 20, 40, (15, 19))])
@@ -121,8 +132,10 @@ def test_merge_claims_same_speaker_overlapping_evidence_then_one_speaker_per_evi
 
 
 def test_merge_entities_by_folded_name() -> None:
-    merged = merge_entities([
-        Entity(name_ar="الأمم المتحدة", type="organization", aliases=["الامم"]),
-        Entity(name_ar="الامم المتحدة", name_en="United Nations", type="organization", aliases=["UN"]),
-    ])
+    merged = merge_entities(
+        [
+            Entity(name_ar="الأمم المتحدة", type="organization", aliases=["الامم"]),
+            Entity(name_ar="الامم المتحدة", name_en="United Nations", type="organization", aliases=["UN"]),
+        ]
+    )
     assert len(merged) == 1 and merged[0].name_en == "United Nations" and merged[0].aliases == ["الامم", "UN"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from toolkit._attribution_lexicon import INSTITUTION_HEADS, MULTIPLIERS, TITLES, UNKNOWN_SPEAKERS
 from toolkit.arabic import fold_text, normalize_digits
@@ -102,8 +103,14 @@ def is_unknown_speaker(name: str | None) -> bool:
     return fold_text(name or "").strip().casefold() in UNKNOWN_SPEAKERS
 
 
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(fold_text(name)))
+
+
 def name_words(name: str) -> list[str]:
-    return WORD_RE.findall(fold_text(name))
+    """The folded words of a name (cached: the same names are compared for every claim)."""
+    return list(_name_words(name))
 
 
 def _is_nisba(word: str) -> bool:
@@ -152,6 +159,7 @@ def _head(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=8192)
 def same_speaker(a: str, b: str) -> bool:
     """Tell whether two speaker names can be the same speaker (one's name words contain the other's).
 

@@ -46,7 +46,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from toolkit._attribution_lexicon import PARTICIPLES, SOURCE_PAIRS, SOURCE_WORDS, VERBS
+from toolkit._attribution_lexicon import PARTICIPLES, SOURCE_PAIRS, SOURCE_WORDS, TITLES, VERBS
 from toolkit._attribution_text import (
     WORD_RE,
     contains,
@@ -65,7 +65,7 @@ from toolkit._attribution_text import (
     strip_titles,
     word_bounded,
 )
-from toolkit.arabic import Sentence, fold
+from toolkit.arabic import Sentence, fold, fold_text
 from toolkit.grounding import Grounder, Span
 from toolkit.schema import Attribution, AttributionFlag, DropRule, SpanMethod, SpeakerResolution, TextSpan
 
@@ -99,6 +99,34 @@ _MIN_FUZZY_NAME = 8
 _LATINWORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _METHOD_RANK = {"exact": 0, "alias": 1, "fuzzy": 2}
 _OPENERS = " \t«“\"'("
+_MAX_TITLE_WORDS = 10
+_CLAUSE_WORDS = frozenset(
+    fold_text(w)
+    for w in [
+        "أما",
+        "وأما",
+        "فيما",
+        "بينما",
+        "كما",
+        "قد",
+        "وقد",
+        "كان",
+        "وكان",
+        "وكانت",
+        "كانت",
+        "إن",
+        "أن",
+        "بأن",
+        "فإن",
+        "لكن",
+        "لكنه",
+        "غير",
+        "عن",
+        "الذي",
+        "التي",
+    ]
+)
+_SOURCE_HEADS = frozenset({"بيان", "تقرير"})
 _STATEMENT = "بيان"
 _DEFINITE_STATEMENT = frozenset({"البيان", "والبيان", "فالبيان"})
 _CLAUSE_BREAK = re.compile("[،,.:؛;!?؟]")
@@ -378,8 +406,63 @@ class Attributor:
     def _find(self, speaker: str) -> list[_Found]:
         hit = self._found.get(speaker)
         if hit is None:
-            hit = self._found[speaker] = self._occurrences(self._forms(speaker))
+            hit = self._occurrences(self._forms(speaker))
+            person = is_person_name(strip_titles(name_words(speaker)))
+            hit = [self._closed(self._with_title(f) if person else self._with_source(f)) for f in hit]
+            self._found[speaker] = hit
         return hit
+
+    def _with_source(self, found: _Found) -> _Found:
+        """An institution's mention with the statement or spokesperson phrase that names it.
+
+        بيان للإليزيه، بيان لمكتب منظمة الصحة العالمية، تقرير لمنظمة «سكن للجميع»، المتحدث باسم
+        الشرطة: the statement, report or spokesperson is where the article names the speaker; the words
+        between it and the name are لـ-heads (لمكتب، لمنظمة) or باسم.
+        """
+        toks = self._ix.toks
+        first = self._ix.first_token(found.start)
+        for j in range(first - 1, max(first - 4, -1), -1):
+            tok = toks[j]
+            if tok.sid != found.sid or _CLAUSE_BREAK.search(self.article, tok.end, toks[j + 1].start):
+                break
+            if strip_al(tok.w) in _SOURCE_HEADS or (
+                tok.w in TITLES and j + 1 < first and toks[j + 1].w == "باسم"
+            ):
+                return _Found(tok.start, found.end, found.method, found.sid, found.weak)
+            if not (tok.w.startswith("ل") or tok.w == "باسم"):
+                break
+        return found
+
+    def _closed(self, found: _Found) -> _Found:
+        # A name quoted in guillemets keeps its closing mark: حملة «مدينتنا نظيفة».
+        text = self.article[found.start : found.end]
+        if text.count("«") > text.count("»") and self.article[found.end : found.end + 1] == "»":
+            return _Found(found.start, found.end + 1, found.method, found.sid, found.weak)
+        return found
+
+    def _with_title(self, found: _Found) -> _Found:
+        """A person's mention with the title phrase written just before the name.
+
+        وقالت محافظة البنك المركزي رنا العطار → «محافظة البنك المركزي رنا العطار»: the words between the
+        name and the nearest clause boundary (punctuation, a reporting verb, a clause word such as أما
+        or أن, at most `_MAX_TITLE_WORDS`), kept from the first title word on; nothing when there is
+        no title word (وقال العطار → «العطار»).
+        """
+        toks = self._ix.toks
+        first = self._ix.first_token(found.start)
+        j = first
+        while j > 0 and first - j < _MAX_TITLE_WORDS:
+            prev = toks[j - 1]
+            if prev.sid != found.sid or _CLAUSE_BREAK.search(self.article, prev.end, toks[j].start):
+                break
+            if prev.w in VERBS or prev.w in PARTICIPLES or prev.w in SOURCE_WORDS or prev.w in _CLAUSE_WORDS:
+                break
+            j -= 1
+        while j < first and toks[j].w not in TITLES:
+            j += 1
+        if j == first:
+            return found
+        return _Found(toks[j].start, found.end, found.method, found.sid, found.weak)
 
     def _nearest(self, found: list[_Found], ev: tuple[int, int], sids: tuple[int, ...]) -> _Found | None:
         first, last = sids[0], sids[-1]

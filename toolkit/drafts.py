@@ -430,4 +430,3 @@ def parse_lenient(raw: str, grounder: Grounder) -> BriefingDraft:
     """
     context = {"draft": DraftContext(grounder=grounder, strict_grounding=False)}
     return BriefingDraft.model_validate_json(raw, context=context)
-
