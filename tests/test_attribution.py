@@ -171,11 +171,20 @@ def test_mention_after_the_quotation_in_the_same_sentence() -> None:
 
 
 def test_entity_aliases_find_a_statement_mention() -> None:
-    article = "ووفق بيان للإليزيه، فإن الرئاسة ترى أن «الحل السياسي هو الطريق الوحيد للخروج من الأزمة»."
+    article = (
+        "وكانت الرئاسة الفرنسية قد دعت إلى الحوار. "
+        "ووفق بيان للإليزيه، فإن الرئاسة ترى أن «الحل السياسي هو الطريق الوحيد للخروج من الأزمة»."
+    )
     entity = Ent("الرئاسة الفرنسية", "French presidency", ("الإليزيه",))
     [r] = attribute(article, Draft("الرئاسة الفرنسية", "الحل السياسي هو الطريق الوحيد"), entities=(entity,))
     assert r.mention is not None and r.mention.text == "بيان للإليزيه"  # the statement that names it
     assert r.attribution.mention_method == "alias"
+
+
+def test_entity_aliases_cannot_smuggle_a_speaker_the_article_never_names() -> None:
+    smuggled = Ent("دونالد ترامب", "Donald Trump", ("سامي الراشد",))
+    [r] = attribute(ARTICLE, Draft("دونالد ترامب", "تسير في الاتجاه الصحيح رغم الصعوبات"), entities=(smuggled,))
+    assert r.rule == "speaker_not_in_article" and r.mention is None
 
 
 def test_fuzzy_name_within_one_letter() -> None:

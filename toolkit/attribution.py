@@ -10,9 +10,11 @@ found in an `Attribution`:
   (`exact`, a proclitic و/ف/ب/ل/لل allowed on its first word), then other forms of it (`alias`): ال
   optional, leading titles stripped (رئيس الأركان الفرنسي الجنرال فرنسوا لوكوانتر → فرنسوا لوكوانتر),
   the surname alone when the full name occurs in the article, the aliases of a matching entity of the
-  briefing; last, whole-word similarity (`fuzzy`, rapidfuzz ratio ≥ `FUZZY_NAME_THRESHOLD`). The
-  occurrence nearest the evidence wins: in the evidence's sentence, then the previous sentences, then
-  later ones. A pronoun-only follow-up (وأضاف، وزاد، مشيراً إلى) with no mention in its own sentence
+  briefing whose own name is in the article; last, whole-word similarity (`fuzzy`, rapidfuzz ratio
+  ≥ `FUZZY_NAME_THRESHOLD`). A person's mention takes the title phrase written before the name, an
+  institution's the statement or spokesperson phrase that names it. The occurrence nearest the
+  evidence wins: in the evidence's sentence, then the previous sentences, then later ones. A
+  pronoun-only follow-up (وأضاف، وزاد، مشيراً إلى) with no mention in its own sentence
   inherits the mention of the same speaker's previous claim (`antecedent`).
 - **Cue.** A producer's cue span, verified (in range, on word boundaries), is used as `exact`; else
   the model's `cue_ar` words near the mention and evidence (`exact`, or `alias` with a different
@@ -334,9 +336,11 @@ class Attributor:
     # --- names -----------------------------------------------------------------------------------
 
     def _entity_aliases(self, speaker: str) -> list[str]:
+        # Aliases come from the model too: they only count for an entity whose own name the article
+        # contains, so an entity «دونالد ترامب» with the alias «ماكرون» cannot smuggle Trump past rule 1.
         out: list[str] = []
         for names, _, _ in self._entities:
-            if any(same_speaker(speaker, n) for n in names):
+            if any(same_speaker(speaker, n) for n in names) and self._ix.occurrences(name_words(names[0])):
                 out.extend(names)
         return out
 
