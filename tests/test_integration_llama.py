@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from vcr_utf8 import CASSETTES, live_base_url, recorder, stored_base_url
+from vcr_utf8 import CASSETTES, live_base_url, record_mode, recorder, stored_base_url
 
 from toolkit import Briefing, OutputValidationError, summarize
 from toolkit.arabic import split_sentences
@@ -53,6 +53,8 @@ def _run(name: str, article: str) -> tuple[Briefing | OutputValidationError, lis
         pytest.fail(
             f"no cassette {cassette.relative_to(ROOT)}: record it against a live server (see module doc)"
         )
+    if record_mode() == "all":
+        cassette.unlink(missing_ok=True)  # a re-record starts from an empty cassette
     with recorder().use_cassette(str(cassette)) as tape, httpx2.Client(timeout=OPTIONS["timeout"]) as client:
         # vcrpy 9.4 patches httpx2's transports, so the injected client is recorded/replayed.
         try:
