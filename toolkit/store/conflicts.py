@@ -113,7 +113,11 @@ def quantities(text: str) -> list[tuple[str, str]]:
     Returns:
         The counts in order.
     """
-    toks = tokens(text)
+    return quantities_in(tokens(text))
+
+
+def quantities_in(toks: list[str]) -> list[tuple[str, str]]:
+    """`quantities` of a text already split by `tokens`."""
     out = []
     i = 0
     while i < len(toks) - 1:
@@ -148,7 +152,12 @@ def stem(token: str) -> str:
 
 def content_words(text: str) -> frozenset[str]:
     """Content stems of a text for overlap: 3+ letters, no stop words or numbers, `stem`med."""
-    return frozenset(stem(t) for t in tokens(text) if len(t) >= 3 and t not in _STOP and _number(t) is None)
+    return content_stems(tokens(text))
+
+
+def content_stems(toks: list[str]) -> frozenset[str]:
+    """`content_words` of a text already split by `tokens`."""
+    return frozenset(stem(t) for t in toks if len(t) >= 3 and t not in _STOP and _number(t) is None)
 
 
 def stance(kind: str) -> str | None:
@@ -278,8 +287,10 @@ def find_pairs(
         for rule, ids in by_rule.items():
             for other_id in ids:
                 other = stored.get(other_id)
-                if other is None or other.id == claim.id:
+                if other is None or other.id == claim.id or claim.topics.isdisjoint(other.topics):
                     continue
+                if rule == "denial" and len(claim.words & other.words) < 2:
+                    continue  # cheap and exact: the denial rule needs 2 common stems among these
                 for pair in judge(claim, other, (rule,)):
                     seen.setdefault((pair.rule, pair.a, pair.b), pair)
     return list(seen.values())
