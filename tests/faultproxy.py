@@ -40,6 +40,8 @@ class Fault:
         reset: Close the connection with a TCP RST before answering.
         delay: Seconds to sleep before forwarding (a slow upstream).
         rewrite: Forward, then pass the upstream's JSON through this function.
+        trickle: Forward, then send the answer one byte every `trickle` seconds (the body only, or
+            the status line and headers too with `trickle_head`).
     """
 
     status: int | None = None
@@ -48,6 +50,8 @@ class Fault:
     reset: bool = False
     delay: float = 0.0
     rewrite: Callable[[Json], Json] | None = None
+    trickle: float = 0.0
+    trickle_head: bool = False
 
 
 def status(code: int, headers: dict[str, str] | None = None) -> Fault:
@@ -76,6 +80,11 @@ def malformed() -> Fault:
 def rewrite(fn: Callable[[Json], Json]) -> Fault:
     """Forward, then transform the upstream's JSON answer."""
     return Fault(rewrite=fn)
+
+
+def trickle(interval: float = 1.0, *, head: bool = False) -> Fault:
+    """Forward, then dribble the answer out one byte every `interval` seconds (headers too: `head`)."""
+    return Fault(trickle=interval, trickle_head=head)
 
 
 @dataclass
@@ -170,7 +179,25 @@ class _ProxyHandler(_Handler):
         code, answer, headers = proxy.forward(self.command, self.path, body)
         if fault is not None and fault.rewrite is not None and code == 200:
             answer = json.dumps(fault.rewrite(json.loads(answer)), ensure_ascii=False).encode("utf-8")
+        if fault is not None and fault.trickle:
+            self._trickle(code, answer, headers, fault)
+            return
         self._send(code, answer, headers)
+
+    def _trickle(self, code: int, body: bytes, headers: dict[str, str], fault: Fault) -> None:
+        head = f"HTTP/1.1 {code} OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.close_connection = True
+        out = head.encode() + body
+        start = 0 if fault.trickle_head else len(head)
+        try:
+            self.wfile.write(out[:start])
+            self.wfile.flush()
+            for i in range(start, len(out)):
+                time.sleep(fault.trickle)
+                self.wfile.write(out[i : i + 1])
+                self.wfile.flush()
+        except OSError:  # the client gave up: that is the point
+            return
 
 
 class FaultProxy(_Base):
