@@ -59,8 +59,14 @@ async def _run(
     # Warm up (imports, instructor client, connection pool) outside the timed run: a batch of
     # thousands pays that once, and it would otherwise dominate the small C = 1 run.
     warm = [(f"warm-{i}", article(10_000 + i)) for i in range(min(concurrency, 8))]
-    await asummarize_many(warm, output=out.with_suffix(".warm"), concurrency=concurrency, engine=engine,
-                          cache=False, progress=False)
+    await asummarize_many(
+        warm,
+        output=out.with_suffix(".warm"),
+        concurrency=concurrency,
+        engine=engine,
+        cache=False,
+        progress=False,
+    )
     started = time.perf_counter()
     report = await asummarize_many(
         items, output=out, concurrency=concurrency, engine=engine, cache=False, progress=False
@@ -237,10 +243,16 @@ def main() -> None:
     for latency in (float(x) for x in args.latency.split(",")):
         rounds = max(2, int(max(8, 5 / latency) * scale))  # ~max(8 L, 5 s) per level
         per_level = {c: c * rounds for c in (1, 8, 64)}
-        _table(f"throughput, server latency L = {latency * 1000:.0f} ms (ideal = C / L)",
-               throughput(latency, [1, 8, 64], per_level), latency)
-        _table("same, in-process engine that sleeps L (no HTTP, no instructor): the batch machinery alone",
-               throughput_stub(latency, [1, 8, 64], per_level), latency)
+        _table(
+            f"throughput, server latency L = {latency * 1000:.0f} ms (ideal = C / L)",
+            throughput(latency, [1, 8, 64], per_level),
+            latency,
+        )
+        _table(
+            "same, in-process engine that sleeps L (no HTTP, no instructor): the batch machinery alone",
+            throughput_stub(latency, [1, 8, 64], per_level),
+            latency,
+        )
         print()
     if not args.memory:
         return

@@ -104,9 +104,7 @@ def main() -> None:
     # The shortest seeds: every one must fit n_ctx with the schema and the output budget.
     articles = sorted((ROOT / "seeds").glob("*/article.txt"), key=lambda p: p.stat().st_size)
     seeds = [p.parent for p in articles[: args.seeds]]
-    print(
-        "| engine | seed | total s | model s | in tok | out tok | tok/s | own ms | own/model | outcome |"
-    )
+    print("| engine | seed | total s | model s | in tok | out tok | tok/s | own ms | own/model | outcome |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for seed in seeds:
         article = (seed / "article.txt").read_text(encoding="utf-8")

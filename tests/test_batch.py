@@ -44,8 +44,16 @@ def test_200_items_with_faults_every_outcome_once_with_reasons(tmp_path: Path) -
     items = _items(200, poison_every=50)
     out = tmp_path / "results.jsonl"
     with FakeOpenAI(fault_rate=0.3, hang_s=1.0, seed=11) as srv:
-        report = summarize_many(items, output=out, concurrency=16, model=MODEL, base_url=srv.base_url,
-                                transport=FAST, cache=False, progress=False)
+        report = summarize_many(
+            items,
+            output=out,
+            concurrency=16,
+            model=MODEL,
+            base_url=srv.base_url,
+            transport=FAST,
+            cache=False,
+            progress=False,
+        )
         counts = dict(srv.state.counts)
     lines = _lines(out)
     assert sorted(line["id"] for line in lines) == [i for i, _ in items]  # 200 outcomes, no duplicates
@@ -71,7 +79,9 @@ def test_rerun_skips_done_ids_and_drops_a_torn_last_line(tmp_path: Path) -> None
         with open(out, "a", encoding="utf-8") as fh:
             fh.write('{"id": "a005", "ok": true, "briefing": {"headl')  # a kill in the middle of a write
         first_calls = srv.state.counts["chat"]
-        report = summarize_many(items, output=out, model=MODEL, base_url=srv.base_url, transport=FAST, cache=False)
+        report = summarize_many(
+            items, output=out, model=MODEL, base_url=srv.base_url, transport=FAST, cache=False
+        )
         assert srv.state.counts["chat"] - first_calls == 7  # only the 7 ids without a whole line
     lines = _lines(out)
     assert sorted(line["id"] for line in lines) == [i for i, _ in items]
@@ -85,11 +95,20 @@ def test_retry_failed_runs_failures_again_and_newest_line_wins(tmp_path: Path) -
     with FakeOpenAI() as srv:
         summarize_many(items, output=out, model=MODEL, base_url=srv.base_url, transport=FAST, cache=False)
         assert not latest_outcomes(out)["a002"]["ok"]
-        again = summarize_many(items, output=out, model=MODEL, base_url=srv.base_url, transport=FAST, cache=False)
+        again = summarize_many(
+            items, output=out, model=MODEL, base_url=srv.base_url, transport=FAST, cache=False
+        )
         assert again.stats.finished == 0  # failures are not retried by default
         fixed = [(i, t.replace(POISON, "")) for i, t in items]
-        summarize_many(fixed, output=out, model=MODEL, base_url=srv.base_url, transport=FAST, cache=False,
-                       retry_failed=True)
+        summarize_many(
+            fixed,
+            output=out,
+            model=MODEL,
+            base_url=srv.base_url,
+            transport=FAST,
+            cache=False,
+            retry_failed=True,
+        )
     assert [line["id"] for line in _lines(out)].count("a002") == 2
     assert latest_outcomes(out)["a002"]["ok"]
     assert ResultsFile(out).load().failed == set()
@@ -132,8 +151,9 @@ def test_cache_hit_costs_no_call_and_is_marked(tmp_path: Path) -> None:
     with FakeOpenAI() as srv:
         summarize_many(items, output=tmp_path / "one.jsonl", model=MODEL, base_url=srv.base_url, cache=cache)
         calls = srv.state.counts["chat"]
-        report = summarize_many(items, output=tmp_path / "two.jsonl", model=MODEL, base_url=srv.base_url,
-                                cache=cache)
+        report = summarize_many(
+            items, output=tmp_path / "two.jsonl", model=MODEL, base_url=srv.base_url, cache=cache
+        )
         assert srv.state.counts["chat"] == calls
     assert report.stats.cached == 5 and report.stats.cost_usd == 0
     assert all(line["briefing"]["meta"]["cached"] for line in _lines(tmp_path / "two.jsonl"))
@@ -143,10 +163,13 @@ def test_cache_hit_costs_no_call_and_is_marked(tmp_path: Path) -> None:
 def test_unreadable_inputs_are_recorded_as_failures(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(
-        json.dumps({"id": "good", "text": article(1)}, ensure_ascii=False) + "\n"
+        json.dumps({"id": "good", "text": article(1)}, ensure_ascii=False)
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "notext"}) + "\n"
-        + json.dumps({"id": "english", "text": "no Arabic here"}) + "\n",
+        + json.dumps({"id": "notext"})
+        + "\n"
+        + json.dumps({"id": "english", "text": "no Arabic here"})
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "results.jsonl"
@@ -170,8 +193,9 @@ def test_folder_input_ids_are_file_stems(tmp_path: Path) -> None:
 
 async def test_async_api_in_memory_outcomes() -> None:
     with FakeOpenAI() as srv:
-        report = await asummarize_many([BatchItem("x", article(3))], model=MODEL, base_url=srv.base_url,
-                                       transport=FAST, cache=False)
+        report = await asummarize_many(
+            [BatchItem("x", article(3))], model=MODEL, base_url=srv.base_url, transport=FAST, cache=False
+        )
     assert [o.id for o in report.outcomes] == ["x"] and report.outcomes[0].ok
 
 

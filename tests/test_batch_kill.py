@@ -24,9 +24,27 @@ N = 200
 
 
 def _cli(src: Path, out: Path, base_url: str, cache: Path) -> subprocess.Popen[bytes]:
-    args = [sys.executable, "-m", "toolkit.cli", "batch", str(src), "-o", str(out), "--model", "gpt-4.1-mini",
-            "--base-url", base_url, "--concurrency", "16", "--timeout", "0.5", "--max-attempts", "3",
-            "--max-wait", "0.05"]
+    args = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "batch",
+        str(src),
+        "-o",
+        str(out),
+        "--model",
+        "gpt-4.1-mini",
+        "--base-url",
+        base_url,
+        "--concurrency",
+        "16",
+        "--timeout",
+        "0.5",
+        "--max-attempts",
+        "3",
+        "--max-wait",
+        "0.05",
+    ]
     env = {**os.environ, "KHULASA_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -13,7 +13,9 @@ from toolkit.engines.openai_compat import OpenAICompatConfig, OpenAICompatEngine
 
 
 def _engine(**kw: object) -> OpenAICompatEngine:
-    return OpenAICompatEngine(OpenAICompatConfig(model=str(kw.pop("model", "m1")), base_url="http://h:1/v1", **kw))  # type: ignore[arg-type]
+    return OpenAICompatEngine(
+        OpenAICompatConfig(model=str(kw.pop("model", "m1")), base_url="http://h:1/v1", **kw)
+    )  # type: ignore[arg-type]
 
 
 def test_key_depends_on_model_endpoint_article_and_params() -> None:
@@ -82,6 +84,8 @@ def test_errors_are_never_cached(tmp_path: Path) -> None:
     cache = ResponseCache(tmp_path)
     items = [("ok", article(1)), ("bad", article(2, extra=POISON))]
     with FakeOpenAI() as srv:
-        report = summarize_many(items, model="gpt-4.1-mini", base_url=srv.base_url, cache=cache, transport=fast)
+        report = summarize_many(
+            items, model="gpt-4.1-mini", base_url=srv.base_url, cache=cache, transport=fast
+        )
     assert report.stats.done == 1 and report.stats.failed == 1
     assert cache.stats().entries == 1

@@ -79,7 +79,9 @@ def test_real_seed_articles_chunked_small_keep_global_offsets(seed: str) -> None
         text = fh.read()
     budget = max(400, len(text) // 3)  # the long seed (> 1,500 words) and the short ones: >= 3 chunks
     with FakeOpenAI() as srv:
-        briefing = summarize(text, model="gpt-4.1-mini", base_url=srv.base_url, transport=FAST, chunk_chars=budget)
+        briefing = summarize(
+            text, model="gpt-4.1-mini", base_url=srv.base_url, transport=FAST, chunk_chars=budget
+        )
     assert briefing.meta.chunks >= 3
     _check_offsets(text, briefing)
 
@@ -97,21 +99,30 @@ def test_offline_engine_chunks_and_rescores() -> None:
 
 def _claim(speaker: str, start: int, end: int) -> Claim:
     return Claim(
-        id="x", speaker=Speaker(name_ar=speaker), claim_ar="ادعاء", kind="statement",
+        id="x",
+        speaker=Speaker(name_ar=speaker),
+        claim_ar="ادعاء",
+        kind="statement",
         evidence=Evidence(quote_ar="ق" * (end - start), start=start, end=end, method="exact", score=100.0),
     )
 
 
 def test_merge_claims_same_folded_speaker_overlapping_evidence() -> None:
-    merged = merge_claims([_claim("أحمد", 10, 30), _claim("احمد", 20, 40), _claim("سعيد", 20, 40),
-                           _claim("أحمد", 50, 60)])
+    merged = merge_claims(
+        [_claim("أحمد", 10, 30), _claim("احمد", 20, 40), _claim("سعيد", 20, 40), _claim("أحمد", 50, 60)]
+    )
     assert [(c.id, c.speaker.name_ar, c.evidence.start) for c in merged] == [
-        ("c1", "أحمد", 10), ("c2", "سعيد", 20), ("c3", "أحمد", 50)]
+        ("c1", "أحمد", 10),
+        ("c2", "سعيد", 20),
+        ("c3", "أحمد", 50),
+    ]
 
 
 def test_merge_entities_by_folded_name() -> None:
-    merged = merge_entities([
-        Entity(name_ar="الأمم المتحدة", type="organization", aliases=["الامم"]),
-        Entity(name_ar="الامم المتحدة", name_en="United Nations", type="organization", aliases=["UN"]),
-    ])
+    merged = merge_entities(
+        [
+            Entity(name_ar="الأمم المتحدة", type="organization", aliases=["الامم"]),
+            Entity(name_ar="الامم المتحدة", name_en="United Nations", type="organization", aliases=["UN"]),
+        ]
+    )
     assert len(merged) == 1 and merged[0].name_en == "United Nations" and merged[0].aliases == ["الامم", "UN"]

@@ -102,7 +102,12 @@ class ScriptedEngine:
 def test_a_failing_case_is_recorded_and_the_run_continues(tmp_path):
     fail_id = seed_refs()[0].id
     result = run_suite(
-        seed_suite(), reports_dir=tmp_path, run_id="s", engine=ScriptedEngine(fail_id), log=lambda _m: None, cache=False
+        seed_suite(),
+        reports_dir=tmp_path,
+        run_id="s",
+        engine=ScriptedEngine(fail_id),
+        log=lambda _m: None,
+        cache=False,
     )
     rows = [
         json.loads(x) for x in (tmp_path / "s" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -123,7 +128,12 @@ def test_a_failing_case_is_recorded_and_the_run_continues(tmp_path):
 def test_compare_flags_a_regression_only_when_asked(tmp_path, capsys):
     fail_id = "none"
     run_suite(
-        seed_suite(), reports_dir=tmp_path, run_id="a", engine=ScriptedEngine(fail_id), log=lambda _m: None, cache=False
+        seed_suite(),
+        reports_dir=tmp_path,
+        run_id="a",
+        engine=ScriptedEngine(fail_id),
+        log=lambda _m: None,
+        cache=False,
     )
     run_suite(
         seed_suite(),
@@ -160,8 +170,13 @@ def test_eval_reads_and_fills_the_response_cache(tmp_path):
 
     def engine(script: Script) -> OpenAICompatEngine:
         policy = TransportPolicy(max_attempts=1, initial_wait=0.0, jitter=0.0, timeout=5.0)
-        cfg = OpenAICompatConfig(model="fixture", base_url="http://fixture.invalid/v1", transport=policy,
-                                 async_http_client=script.async_client(), max_reasks=0)
+        cfg = OpenAICompatConfig(
+            model="fixture",
+            base_url="http://fixture.invalid/v1",
+            transport=policy,
+            async_http_client=script.async_client(),
+            max_reasks=0,
+        )
         return OpenAICompatEngine(cfg)
 
     # First run: one case's endpoint fails (not cached), the others answer (cached).

@@ -123,6 +123,10 @@ def test_rouge_agrees_with_multilingual_rouge_on_external_pairs():
 def test_fast_lcs_equals_the_reference_dp():
     from toolkit.evals.text import _lcs_fast
 
-    rows = [(tokenize(AR), tokenize(AR_OTHER)), (["a", "b", "c", "d"], ["a", "c", "b", "e", "f"]), ([], ["a"])]
+    rows = [
+        (tokenize(AR), tokenize(AR_OTHER)),
+        (["a", "b", "c", "d"], ["a", "c", "b", "e", "f"]),
+        ([], ["a"]),
+    ]
     for a, b in rows:
         assert _lcs_fast(a, b) == lcs_length(a, b)

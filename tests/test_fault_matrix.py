@@ -184,7 +184,7 @@ def test_quote_not_in_article_is_reasked_then_dropped_and_recorded(servers: list
     assert "does not occur in the article" in str(upstream.requests[1]["messages"][-1]["content"])
     assert [c.evidence.quote_ar for c in b.claims] == [GOOD_QUOTE]
     [dropped] = b.meta.dropped_claims
-    assert dropped.quote_ar == FABRICATED_QUOTE and "not found" in dropped.reason
+    assert dropped.quote_ar == FABRICATED_QUOTE and dropped.rule == "ungrounded" and "does not occur" in dropped.reason
 
 
 def test_prompt_injection_fabricated_quote_is_never_grounded(servers: list[Any]) -> None:

@@ -131,9 +131,25 @@ def test_live_server_cli(tmp_path: Path) -> None:
     import sys
 
     out = tmp_path / "briefing.json"
-    cmd = [sys.executable, "-m", "toolkit.cli", "summarize", str(SEEDS / "weather-heatwave-no-claims" / "article.txt"),
-           "--base-url", str(live_base_url()), "--model", MODEL, "--max-reasks", "0", "--max-tokens", "768",
-           "--timeout", "300", "--output", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "summarize",
+        str(SEEDS / "weather-heatwave-no-claims" / "article.txt"),
+        "--base-url",
+        str(live_base_url()),
+        "--model",
+        MODEL,
+        "--max-reasks",
+        "0",
+        "--max-tokens",
+        "768",
+        "--timeout",
+        "300",
+        "--output",
+        str(out),
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)
     assert "Traceback" not in proc.stderr

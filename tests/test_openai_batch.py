@@ -25,8 +25,11 @@ def _schema_nodes(node: object) -> list[dict]:
     if isinstance(node, dict):
         out.append(node)
         for key, value in node.items():
-            out += [n for v in value.values() for n in _schema_nodes(v)] if key in ("properties", "$defs") \
+            out += (
+                [n for v in value.values() for n in _schema_nodes(v)]
+                if key in ("properties", "$defs")
                 else _schema_nodes(value)
+            )
     elif isinstance(node, list):
         for value in node:
             out += _schema_nodes(value)
@@ -52,14 +55,17 @@ def test_request_line_uses_the_live_prompts() -> None:
     assert line["body"]["response_format"]["json_schema"]["strict"] is True
 
 
-def test_submit_status_collect_roundtrip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_submit_status_collect_roundtrip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     src = tmp_path / "in.jsonl"
     texts = {f"b{i}": article(i, extra=POISON if i == 2 else "") for i in range(5)}
     texts["english"] = "not Arabic at all"
-    src.write_text("".join(json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in texts.items()),
-                   encoding="utf-8")
+    src.write_text(
+        "".join(json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in texts.items()),
+        encoding="utf-8",
+    )
     out = tmp_path / "results.jsonl"
     with FakeOpenAI() as srv:
         base = ["batch", "-o", str(out), "--base-url", srv.base_url]

@@ -64,7 +64,23 @@ def test_missing_translation_is_marked_per_field_not_hidden() -> None:
     claims = [b.claims[0].model_copy(update={"claim_en": None}), *b.claims[1:]]
     md = render_briefing(b.model_copy(update={"claims": claims}))
     row = next(r for r in _table_rows(md) if b.claims[0].claim_ar in r)
-    assert NO_ENGLISH in row
+    assert "_(Arabic)_" in row  # marked per field; the page says NO_ENGLISH once, in its note
+    assert md.count(NO_ENGLISH) == 1
+
+
+def test_no_english_is_said_once_per_page_not_per_row() -> None:
+    b = english_briefing()
+    bare = b.model_copy(
+        update={
+            "headline_en": None,
+            "summary_en": None,
+            "claims": [c.model_copy(update={"claim_en": None}) for c in b.claims],
+            "key_points": [p.model_copy(update={"text_en": None}) for p in b.key_points],
+        }
+    )
+    md = render_briefing(bare)
+    assert md.count(NO_ENGLISH) == 1
+    assert md.count("_(Arabic)_") >= len(b.claims)
 
 
 def test_table_cells_escape_pipes_and_newlines() -> None:

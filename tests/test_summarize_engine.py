@@ -77,7 +77,7 @@ def test_fabricated_quote_is_reasked_then_dropped_and_recorded() -> None:
     b = summarize(seed_article(), engine=_engine(script, max_reasks=2))
     assert [c.evidence.quote_ar for c in b.claims] == [GOOD_QUOTE]  # the rest is kept
     [d] = b.meta.dropped_claims
-    assert d.quote_ar == FABRICATED_QUOTE and "not found" in d.reason and "re-ask" in d.reason
+    assert d.quote_ar == FABRICATED_QUOTE and d.rule == "ungrounded" and "does not occur" in d.reason and "re-ask" in d.reason
     assert [a.outcome for a in b.meta.attempts] == ["invalid", "invalid", "invalid"]
     # the re-ask told the model what is wrong and what to do
     reask = script.bodies()[1]["messages"]

@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from toolkit.arabic import arabic_ratio, has_arabic
-from toolkit.grounding import FUZZY_THRESHOLD, Grounder
+from toolkit.grounding import Grounder
 from toolkit.schema import Briefing, Claim, ClaimKind, Entity, EntityType, KeyPoint, Meta
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -200,20 +200,11 @@ class ClaimDraft(_Draft):
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding:
             return quote
-        if ctx.grounder.find(quote) is None:
-            raise PydanticCustomError(
-                "ungrounded_quote",
-                "The quote «{quote}» does not occur in the article "
-                "(best similarity {score} < {threshold}). "
-                "Copy the evidence words verbatim from one numbered sentence of the article "
-                "(same words, same order, no paraphrase, no sentence number), or remove this claim.",
-                # pydantic fills {name} placeholders but ignores format specs: pre-format the numbers.
-                {
-                    "quote": quote,
-                    "score": f"{ctx.grounder.best_score(quote):.0f}",
-                    "threshold": f"{FUZZY_THRESHOLD:.0f}",
-                },
-            )
+        located = ctx.grounder.locate(quote)
+        if located.span is None:
+            # The message names the rule and says what to do; it becomes the re-ask. Passed as a
+            # context value: a quote may contain braces that pydantic would read as placeholders.
+            raise PydanticCustomError(f"evidence_{located.rule}", "{message}", {"message": located.message})
         return quote
 
 
@@ -379,4 +370,3 @@ def parse_lenient(raw: str, grounder: Grounder) -> BriefingDraft:
     """
     context = {"draft": DraftContext(grounder=grounder, strict_grounding=False)}
     return BriefingDraft.model_validate_json(raw, context=context)
-

@@ -26,7 +26,7 @@ from toolkit.chunking import (
 from toolkit.drafts import ClaimDraft
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, InputError
-from toolkit.grounding import FUZZY_THRESHOLD, Grounder
+from toolkit.grounding import Grounder, Located
 from toolkit.schema import Briefing, Claim, DroppedClaim, Evidence, Meta, Speaker
 
 MAX_CHARS = 200_000
@@ -212,9 +212,10 @@ def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim
     dropped: list[DroppedClaim] = []
     seen: set[tuple[int, int, str]] = set()
     for draft in result.draft.claims:
-        span = grounder.find(draft.quote_ar, near=draft.start_hint)
+        located = grounder.locate(draft.quote_ar, near=draft.start_hint)
+        span = located.span
         if span is None:
-            dropped.append(_dropped(draft, grounder, salvaged=result.salvaged))
+            dropped.append(_dropped(draft, located, salvaged=result.salvaged))
             continue
         key = (span.start, span.end, draft.speaker_ar)
         if key in seen:  # the same evidence and speaker twice is one claim
@@ -224,20 +225,30 @@ def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim
     return claims, dropped
 
 
-def _dropped(draft: ClaimDraft, grounder: Grounder, *, salvaged: bool) -> DroppedClaim:
-    best = grounder.best_score(draft.quote_ar)
-    why = f"quote not found in the article (best similarity {best:.1f} < {FUZZY_THRESHOLD:.0f})"
+def _dropped(draft: ClaimDraft, located: Located, *, salvaged: bool) -> DroppedClaim:
+    # The reason is the rule's message (an instruction to the model, as the re-ask was).
+    assert located.rule is not None
+    why = located.message
     if salvaged:
-        why += "; still ungrounded after the last re-ask"
+        why += " (still rejected after the last re-ask)"
     return DroppedClaim(
-        quote_ar=draft.quote_ar, speaker_ar=draft.speaker_ar, claim_ar=draft.claim_ar, reason=why
+        quote_ar=draft.quote_ar,
+        speaker_ar=draft.speaker_ar,
+        claim_ar=draft.claim_ar,
+        reason=why,
+        rule=located.rule,
     )
 
 
 def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
     return Claim(
         id=claim_id,
-        speaker=Speaker(name_ar=draft.speaker_ar, name_en=draft.speaker_en, role=draft.speaker_role),
+        speaker=Speaker(
+            name_ar=draft.speaker_ar,
+            name_en=draft.speaker_en,
+            role=draft.speaker_role,
+            resolution="unresolved" if draft.unresolved else "resolved",
+        ),
         claim_ar=draft.claim_ar,
         claim_en=draft.claim_en,
         kind=draft.kind,

@@ -16,12 +16,13 @@ seeds_app = typer.Typer(name="seeds", help="Hand-labeled seed articles (seeds/<i
 
 @seeds_app.command("check")
 def check(
-    root: Annotated[Path, typer.Option("--root", help="Folder holding one sub-folder per seed.")] = Path(
-        "seeds"
-    ),
+    path: Annotated[
+        Path | None, typer.Argument(help="Folder holding one sub-folder per seed (e.g. seeds/dev).")
+    ] = None,
+    root: Annotated[Path, typer.Option("--root", help="Same as PATH (kept for scripts).")] = Path("seeds"),
 ) -> None:
     """Check every seed: label schema, ids, evidence offsets and names. Exit 1 on any problem."""
-    result = inspect_seeds(root)
+    result = inspect_seeds(path if path is not None else root)
     for problem in result.problems:
         typer.echo(str(problem))
     n_seeds, n_claims = len(result.seeds), result.n_claims

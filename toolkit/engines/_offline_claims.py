@@ -14,9 +14,10 @@ Evidence is always cut from the original article through the fold's offset map, 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
-from toolkit.arabic import Folded, Sentence
+from toolkit.arabic import Folded, Sentence, fold_text
 from toolkit.drafts import ClaimDraft
 from toolkit.engines._offline_cues import (
     ALA,
@@ -33,6 +34,7 @@ from toolkit.engines._offline_cues import (
     CONDITIONAL_IN_NEXT,
     CONDITIONAL_WORDS,
     ILA,
+    INSTITUTION_HEADS,
     MIN,
     NOT_CONDITIONAL_AFTER_IDHA,
     QUOTE,
@@ -44,15 +46,33 @@ from toolkit.engines._offline_cues import (
     Verb,
 )
 from toolkit.engines._offline_np import NP, Sent, Tok, _chain, _clean, _is_adj, _strip_li, name_end, parse_np
-from toolkit.engines._offline_spans import EDGE, MAX_QUOTE, clause_end, cut, tighten
+from toolkit.engines._offline_spans import EDGE, MAX_QUOTE, balance_quotes, clause_end, cut, tighten
 from toolkit.schema import ClaimKind
 
 _WORD_RE = re.compile(r"\w+")
 _SCAN = 14  # how far after the subject a complement introducer may be (skips «في مؤتمر صحفي عقب…»)
 _CARRY_SENTENCES = 2  # a pronoun-only follow-up refers back at most this many sentences
+MIN_EVIDENCE_WORDS = 3  # shorter evidence proves nothing (the pipeline drops it too)
 _DUALS = frozenset({"الرييسان", "الوزيران", "الزعيمان", "رييسا"})
 _NAQAL = "نقل"
 _COORD = frozenset({"وان", "وانه", "وانها", "وبان"})
+_WHILE = frozenset({"فيما", "بينما", "في حين"})
+
+
+def _is_outlet(np: NP) -> bool:
+    """A newspaper, agency or channel: what it reports a person said is the person's claim."""
+    head = fold_text(np.name).split()[:1]
+    return np.type == "organization" and bool(head) and head[0] in CHANNEL_WORDS
+
+
+def _verb_like(w: str) -> bool:
+    """A word that may be the verb opening a clause (وظهر، وزار، أجرت): not a noun or particle we know."""
+    from toolkit.engines._offline_np import _NOT_NAME
+
+    if w in VERBS:
+        return True
+    bare = w[1:] if w[:1] in "وف" else w
+    return len(bare) >= 3 and not w.startswith("ال") and bare not in _NOT_NAME and w not in _NOT_NAME
 
 
 @dataclass
@@ -65,7 +85,8 @@ class _Found:
     start: int  # folded start of the claim text (subject or verb)
     ev: tuple[int, int]  # folded evidence bounds (before tightening)
     in_quote: bool = False  # the verb opens a quotation («أبرز…»): evidence is that quotation
-    fem: bool = False
+    fem: bool | None = None  # the verb's gender (None: plural, dual or not marked)
+    unresolved: bool = False  # the speaker is only a candidate: structure or agreement left it open
 
 
 class ClaimExtractor:
@@ -86,12 +107,14 @@ class ClaimExtractor:
             fs, fe = folded.to_folded(s.start), folded.to_folded(s.end)
             toks = [Tok(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(folded.text, fs, fe)]
             self.sents.append(Sent(folded, article, toks, fs, fe))
+        self.counts = Counter(t.w for s in self.sents for t in s.toks)
         self.full_names: dict[str, list[str]] = {}  # folded surname → full names
         self.title_alias: dict[str, str] = {}  # folded title → name (الرئيس الفرنسي → إيمانويل ماكرون)
         self.fem_names: set[str] = set()
+        self.masc_names: set[str] = set()
         self._collect_names()
         self.surnames = frozenset(self.full_names)
-        self.last_outer: tuple[NP, int] | None = None
+        self.subjects: list[tuple[NP, int]] = []  # (subject, sentence id) in article order
         self.last_statement: tuple[str, str] | None = None
         self.recent: list[str] = []  # speakers in order, for resolving a shared surname
         self.titles: dict[str, str] = {}  # speaker → folded title it was introduced with
@@ -108,6 +131,7 @@ class ClaimExtractor:
                 elif t.w in TITLE_HEADS and (j == 0 or toks[j - 1].w not in TITLE_HEADS):
                     k = _chain(s, j, TITLE_HEADS)
                     n = name_end(s, k, frozenset()) if k < len(toks) and _clean(s.gap(k), False) else k
+                    n = self._trim(s, k, n)
                     if n > k:
                         self._add_name(
                             s.words(k, n), s.words(j, k) if k - j >= 2 else None, toks[j].w.endswith("ه")
@@ -130,6 +154,26 @@ class ClaimExtractor:
             self._add_name(s.words(k + 1, n), None, False)
             self.title_alias[f"{head} {adj}"] = s.words(k + 1, n)
             k = n
+
+    def _trim(self, s: Sent, k: int, n: int) -> int:
+        """End a name at its last word that recurs in the article (the surname news repeats):
+        «جان-لوك مارتان وجود أي خلاف» → جان-لوك مارتان, «دينا الحسن محادثات» → دينا الحسن."""
+        for m in range(n, k + 1, -1):
+            if self.counts[s.toks[m - 1].w] >= 2:
+                return m
+        return n
+
+    def _np(self, s: Sent, j: int, bi: bool = False) -> NP | None:
+        """`parse_np` with the article's surnames, a person's name trimmed by `_trim`."""
+        np = parse_np(s, j, self.surnames, self.last_statement, bi=bi)
+        if np is None or np.type != "person" or np.end - j < 2:
+            return np
+        k = np.end - len(_WORD_RE.findall(self.fold(np.name)))
+        n = self._trim(s, k, np.end)
+        if n == np.end or k < j:
+            return np
+        span = self.folded.span_to_original(s.toks[j].fs, s.toks[n - 1].fe)
+        return replace(np, name=s.words(k, n), end=n, span=span)
 
     def _add_name(self, name: str, title: str | None, fem: bool) -> None:
         words = _WORD_RE.findall(self.fold(name))
@@ -166,8 +210,8 @@ class ClaimExtractor:
             for names in self.full_names.values():
                 for full in names:
                     fk = " ".join(_WORD_RE.findall(self.fold(full)))
-                    if key.startswith(fk + " "):
-                        return full
+                    if key.startswith(fk + " ") or fk.endswith(" " + key):
+                        return full  # … or the surname in several words: دي لا فوينتي
         cands = self.full_names.get(key, []) if " " not in key else []
         if len(cands) > 1:
             gendered = [c for c in cands if (c in self.fem_names) == fem]
@@ -208,13 +252,16 @@ class ClaimExtractor:
             if extra is not None:
                 found.append(extra)
         if found:
-            self.last_outer = (found[-1].outer, sid)
+            self.subjects.append((found[-1].outer, sid))
+        else:
+            for np in self._clause_subjects(s, len(s.toks)):
+                self.subjects.append((np, sid))
         return found
 
     def _note_statements(self, s: Sent) -> None:
         for j, t in enumerate(s.toks):
             if t.w in STATEMENT_WORDS and t.w != "البيان":
-                np = parse_np(s, j, self.surnames, self.last_statement)
+                np = self._np(s, j)
                 if np is not None and np.via is not None and np.via != np.name:
                     self.last_statement = (np.name, np.via)
 
@@ -234,8 +281,8 @@ class ClaimExtractor:
             shifted = Tok(stripped, toks[j].fs + max(0, len(w) - len(stripped)), toks[j].fe)
             sub = Sent(s.folded, s.article, [*toks[:j], shifted, *toks[j + 1 :]], s.fs, s.fe)
             np = parse_np(sub, j, self.surnames, self.last_statement)
-            if np is None:
-                return None
+            if np is None or (np.type == "person" and np.title is None and not self._known(np.name)):
+                return None  # «حسب تصريحه»، «وفقا لقرارات الأمم»: a noun, not a source that speaks
             if np.via is None and stripped in CHANNEL_WORDS:
                 np = replace(np, via=sub.words(j, np.end))
             if np.via is None and np.type != "source":
@@ -267,16 +314,29 @@ class ClaimExtractor:
     ) -> list[_Found]:
         toks = s.toks
         np, explicit, after, start = None, False, i + 1, toks[i].fs
+        fem = self._verb_gender(toks[i].w, verb)
+        unresolved = False
         if verb.participle:
-            np = found[-1].outer if found else self._statement_before(s, i) or self._carry(sid)
+            np = found[-1].outer if found else self._statement_before(s, i) or self._implicit(sid, s, i, fem)
         else:
             svo = self._svo(s, i)
+            hidden = self._unparsed_subject(s, i) if svo is None else None
             if svo is not None:
                 np, explicit, start = svo[0], True, toks[svo[1]].fs
+            elif hidden is not None:
+                # «وكانت الصحيفة قد ذكرت…»: someone is named before the verb and we cannot read who.
+                np, explicit, unresolved = hidden, True, True
             elif i + 1 < len(toks) and _clean(s.gap(i + 1), False):
-                np = parse_np(s, i + 1, self.surnames, self.last_statement, bi=BI in verb.intro)
+                np = self._np(s, i + 1, bi=BI in verb.intro)
                 if np is not None and found and "," in s.gap(i) and np.type in {"organization", "location"}:
                     np = None  # «…، ودعا مجلس النواب إلى»: same speaker, the phrase is the object
+                elif np is not None and self._object_reading(s, i, verb, np):
+                    # «واتهم ايران بالضلوع…»: the phrase is the accused, the subject is a pronoun.
+                    unresolved = verb.kind != "accusation" and self._continues(sid, fem)
+                    cand = np
+                    np = self._implicit(sid, s, i, fem) if verb.kind == "accusation" else cand
+                    if np is not None:
+                        explicit, after = np is cand, cand.end
                 elif np is not None:
                     explicit, after = True, np.end
             if verb.lemma == _NAQAL:
@@ -290,19 +350,33 @@ class ClaimExtractor:
         if np is None and found:
             np = found[-1].outer  # a second verb of the same sentence: «…، ودعا مجلس النواب إلى»
         if np is None:
-            np = src[0] if src is not None and src[1] < i else self._carry(sid)
+            np = src[0] if src is not None and src[1] < i else self._implicit(sid, s, i, fem)
         if np is None:
             return []
+        if not self._agrees(np, fem):
+            alt = None if explicit else self._implicit(sid, s, i, fem)
+            np, unresolved = (alt, False) if alt is not None else (np, True)
+        unresolved = unresolved or self._fragment(np)
         in_quote = self._opens_quote(s, i)
         begin = toks[i].fs if in_quote else self._complement(s, after, verb)
         if begin is None:
             return []
         if src is not None and np.via is None and explicit and src[1] < i:
             np = replace(np, via=src[0].via)
-        fem = self._is_fem(toks[i].w, verb)
         parts = self._parts(s, i, begin)
         return [
-            _Found(i, verb, np, np, explicit, start if n == 0 else a, (a, b), in_quote and n == 0, fem)
+            _Found(
+                i,
+                verb,
+                np,
+                np,
+                explicit,
+                start if n == 0 else a,
+                (a, b),
+                in_quote and n == 0,
+                fem,
+                unresolved,
+            )
             for n, (a, b) in enumerate(parts)
         ]
 
@@ -321,27 +395,134 @@ class ClaimExtractor:
         toks = s.toks
         for t in range(i + 1, min(len(toks), i + 8)):
             if toks[t].w == "عن" and t > i + 1:
-                np = parse_np(s, t + 1, self.surnames, self.last_statement)
+                np = self._np(s, t + 1)
                 if np is None:
                     return None
                 outlet = s.words(i + 1, t).strip(EDGE)
+                if outlet.count("«") > outlet.count("»"):
+                    outlet += "»"  # صحيفة «المساء» عن…: the closer sits in the gap before عن
                 return replace(np, via=cut(outlet, 160)), np.end
         return None
 
-    def _carry(self, sid: int) -> NP | None:
-        if self.last_outer is None or sid - self.last_outer[1] > _CARRY_SENTENCES:
-            return None
-        return self.last_outer[0]
+    def _implicit(self, sid: int, s: Sent, i: int, fem: bool | None) -> NP | None:
+        """The subject a pronoun-only cue continues: the clause subject before it in the sentence,
+        else the latest subject of the last sentences that agrees with the verb's gender."""
+        here = [np for np in self._clause_subjects(s, i) if self._agrees(np, fem)]
+        if here:
+            return here[-1]
+        for np, at in reversed(self.subjects):
+            if sid - at > _CARRY_SENTENCES:
+                break
+            if self._agrees(np, fem):
+                return np
+        return None
+
+    def _continues(self, sid: int, fem: bool | None) -> bool:
+        """The previous sentence's last subject is a person the verb agrees with: a pronoun subject
+        is as likely as the phrase after the verb («…ميساء قاسم… . وطالبت الوزارة بتخصيص…»)."""
+        if not self.subjects:
+            return False
+        np, at = self.subjects[-1]
+        return sid - at == 1 and np.type == "person" and fem is not None and self._gender_of(np) == fem
+
+    def _clause_subjects(self, s: Sent, limit: int) -> list[NP]:
+        """Subjects of the clauses before token ``limit``: a verb (or the sentence's first word)
+        followed by a titled, institutional or already known name (وظهر نتنياهو، وزار ناصر), and
+        an auxiliary followed by a subject (وكان نتنياهو قد ذكر)."""
+        toks = s.toks
+        out: list[NP] = []
+        for t in range(min(limit, len(toks)) - 1):
+            w = toks[t].w
+            opens = t == 0 or "," in s.gap(t)
+            aux = w in AUXILIARIES and w not in {"قد", "وقد", "لقد", "ولقد"}
+            if not (aux or (opens and _verb_like(w))) or not _clean(s.gap(t + 1), False):
+                continue
+            np = self._np(s, t + 1)
+            if np is None or np.end > limit or np.via is not None:
+                continue
+            known = np.type != "person" or np.title is not None or self._known(np.name)
+            if aux or known:
+                out.append(np)
+        return out
+
+    def _known(self, name: str) -> bool:
+        key = self.fold(name).split()
+        return bool(key) and (
+            key[-1] in self.surnames or any(self.fold(r).endswith(key[-1]) for r in self.recent)
+        )
+
+    def _gender_of(self, np: NP) -> bool | None:
+        if np.fem is not None:
+            return np.fem
+        name = self._canonical(np, False) if np.type == "person" else np.name
+        if name in self.fem_names:
+            return True
+        if name in self.masc_names:
+            return False
+        return None
+
+    def _agrees(self, np: NP, fem: bool | None) -> bool:
+        g = self._gender_of(np)
+        return fem is None or g is None or g == fem
+
+    @staticmethod
+    def _object_reading(s: Sent, i: int, verb: Verb, np: NP) -> bool:
+        """Verb + one phrase + its بـ/إلى/على complement, where the phrase is the object, not the
+        subject: the accused of اتهم; a plural in -ين (oblique case) after any verb."""
+        toks = s.toks
+        head = toks[i + 1].w
+        if head.startswith("ال") and head.endswith("ين") and len(head) >= 7 and np.title is None:
+            return True  # وحض المفتشين على تفتيشه
+        if np.end >= len(toks) or not _clean(s.gap(np.end), False):
+            return False
+        nxt = toks[np.end].w
+        takes = nxt.startswith("ب") and (BI in verb.intro or verb.kind == "accusation")
+        return verb.kind in {"accusation", "call"} and (takes or nxt in {"الي", "علي"}) and np.title is None
+
+    @staticmethod
+    def _fragment(np: NP) -> bool:
+        """A speaker that is a piece of the sentence, not a name (لهيئة الموانئ…، حكومي رفيع، موعدها)."""
+        words = np.name.split()
+        first = words[0] if words else ""
+        prep = first[:1] in "لب" and len(first) > 3 and first[1:2] != "ا"
+        folded = fold_text(first)
+        joined = folded[:1] == "و" and (folded[1:] in INSTITUTION_HEADS or folded[1:] in TITLE_HEADS)
+        conj = folded[:1] == "و" and len(folded) > 3 and np.type == "person" and np.title is None
+        return not words or (prep and np.type == "person") or joined or conj  # «وإدارة الكوارث»، «وعندنا»
+
+    @staticmethod
+    def _verb_gender(w: str, verb: Verb) -> bool | None:
+        base = w[1:] if w[:1] in "وف" and w[1:] in VERBS else w
+        if base.endswith(("وا", "ون")) or (not verb.participle and base.endswith("ا") and base != verb.lemma):
+            return None  # plural or dual: no gender check
+        if verb.participle:
+            return None if base.startswith("بال") else base.endswith("ه")  # a masdar (بالإشارة) has none
+        return base == verb.lemma + "ت" or (base.startswith("ت") and not verb.lemma.startswith("ت"))
 
     def _statement_before(self, s: Sent, i: int) -> NP | None:
         for j in range(i - 1, -1, -1):
             if s.toks[j].w in STATEMENT_WORDS:
-                return parse_np(s, j, self.surnames, self.last_statement)
+                return self._np(s, j)
+        return None
+
+    def _unparsed_subject(self, s: Sent, i: int) -> NP | None:
+        """Words between an auxiliary and قد + verb that no rule reads as a subject (the candidate)."""
+        toks = s.toks
+        if i < 3 or toks[i - 1].w not in {"قد", "وقد"}:
+            return None
+        for j in range(i - 2, max(-1, i - 8), -1):
+            if toks[j].w in AUXILIARIES:
+                if j + 1 >= i - 1:
+                    return None
+                a, b = self.folded.span_to_original(toks[j + 1].fs, toks[i - 2].fe)
+                return NP(self.article[a:b], "unknown", i, start=j + 1, span=(a, b))
         return None
 
     def _svo(self, s: Sent, i: int) -> tuple[NP, int] | None:
         """A subject written before the verb, back to a clause opener: (phrase, first token)."""
         toks = s.toks
+        if i > 1 and toks[i - 1].w in {"قد", "وقد"}:  # وكان المدعي العام فادي الزعبي قد اتهم…
+            i -= 1
         j = i
         while j > 0 and i - j < 8 and _clean(s.gap(j), True):
             w = toks[j - 1].w
@@ -350,7 +531,7 @@ class ClaimExtractor:
             j -= 1
         if j == i or (j > 0 and toks[j - 1].w not in CLAUSE_OPENERS | AUXILIARIES and _clean(s.gap(j), True)):
             return None
-        np = parse_np(s, j, self.surnames, self.last_statement)
+        np = self._np(s, j)
         if np is None or np.end != i:
             return None
         return np, j
@@ -396,6 +577,8 @@ class ClaimExtractor:
                 return toks[t].fe
             if near and BI in intro and w.startswith("ب") and len(w) > 3 and w not in COMPLEMENTIZERS:
                 return toks[t].fs
+            if near and BI in intro and w == "ب" and t + 1 < len(toks):
+                return toks[t + 1].fs  # بـ«…» (the tatweel folds away): the words after it
         if ANY in intro and k < len(toks):
             return toks[k].fs
         return None
@@ -412,24 +595,20 @@ class ClaimExtractor:
             verb = VERBS.get(w)
             if verb is not None and (verb.participle or w.startswith("و")) and not verb.inner_only:
                 return [*parts, (a, toks[t - 1].fe)]
+            if w in _WHILE and t + 1 < len(toks) and toks[t + 1].w in VERBS:
+                return [*parts, (a, toks[t - 1].fe)]  # «…، فيما قالت النائبة…»: a new speaker
             if w in _COORD:
                 parts.append((a, toks[t - 1].fe))
                 a = toks[t].fe
         return [*parts, (a, s.fe)]
 
-    @staticmethod
-    def _is_fem(w: str, verb: Verb) -> bool:
-        base = w[1:] if w[:1] in "وف" and w[1:] in VERBS else w
-        if verb.participle:
-            return base.endswith("ه")
-        return base == verb.lemma + "ت" or (base.startswith("ت") and not verb.lemma.startswith("ت"))
-
     def _place(self, s: Sent, found: list[_Found], f: _Found) -> None:
         pos = s.toks[f.cue].fs
         for idx, g in enumerate(found):
             if g.ev[0] <= pos < g.ev[1]:
-                if f.explicit and g.np.via is not None and f.np.type in {"person", "source"}:
-                    found[idx] = replace(f, np=replace(f.np, via=g.np.via), outer=g.outer)
+                via = g.np.via or (g.np.name if _is_outlet(g.np) else None)
+                if f.explicit and via is not None and f.np.type in {"person", "source"}:
+                    found[idx] = replace(f, np=replace(f.np, via=via), outer=g.outer)
                 return
         if not f.verb.inner_only:
             found.append(f)
@@ -440,11 +619,14 @@ class ClaimExtractor:
         span = tighten(self.article, *self.folded.span_to_original(*f.ev), f.in_quote)
         if span is None:
             return None
+        span = balance_quotes(self.article, *span)
+        if span is None or len(self.article[span[0] : span[1]].split()) < MIN_EVIDENCE_WORDS:
+            return None  # «بتفتيشه»: one word proves nothing
         a, b = span
         quote = self.article[a:b]
-        speaker = self._canonical(f.np, f.fem)
-        if f.np.type == "person" and f.fem and f.np.name == speaker:
-            self.fem_names.add(speaker)
+        speaker = self._canonical(f.np, bool(f.fem))
+        if f.np.type == "person" and f.explicit and f.fem is not None and not f.unresolved:
+            (self.fem_names if f.fem else self.masc_names).add(speaker)
         self.recent.append(speaker)
         self.speaker_types.setdefault(speaker, f.np.type)
         if f.np.title is not None and speaker != f.np.title:
@@ -462,7 +644,12 @@ class ClaimExtractor:
             conditional=condition is not None,
             condition=condition,
             attributed_via=cut(f.np.via, 160) if f.np.via else None,
-        ).at(a)  # ground this occurrence, not an earlier copy of the same words
+        ).at(  # ground this occurrence, not an earlier copy of the same words
+            a,
+            mention=f.np.span,
+            cue=self.folded.span_to_original(s.toks[f.cue].fs, s.toks[f.cue].fe),
+            unresolved=f.unresolved,
+        )
 
     def _kind(self, f: _Found, quote: str) -> ClaimKind:
         kind = f.verb.kind

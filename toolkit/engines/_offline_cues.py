@@ -66,7 +66,10 @@ _VERBS: list[tuple[ClaimKind, frozenset[str], str, str]] = [
     ("call", _SAY | {ILA, BI}, "دعا دعت دعوا يدعو تدعو", "داعيا داعية"),
     ("call", frozenset({ALA, AN}), "حض حضت يحض تحض حث حثت يحث تحث", "حاثا"),
     ("call", _SAY | {BI}, "طالب طالبت طالبوا يطالب تطالب يطالبون", "مطالبا مطالبة"),
-    ("report", _SAY | {AN_PREP}, "أعلن أعلنت أعلنوا يعلن تعلن", "معلنا معلنة"),
+    ("report", _SAY | {AN_PREP, ANY}, "أعلن أعلنت أعلنوا يعلن تعلن", "معلنا معلنة"),
+    ("report", frozenset({AN}), "أبلغ أبلغت أبلغوا", "مبلغا"),
+    # ردّ على X بأن…: a rebuttal; the speaker is the subject, never the one rebutted (after على).
+    ("denial", frozenset({AN, COLON, QUOTE}), "رد ردت ردوا", "ردا"),
     ("report", frozenset({AN, AN_PREP}), "كشف كشفت يكشف تكشف", "كاشفا كاشفة"),
     ("statement", frozenset({AN}), "زعم زعمت زعموا يزعم تزعم", "زاعما"),
     ("statement", _SAY | {ALA}, "شدد شددت شددوا يشدد تشدد", "مشددا مشددة"),
@@ -100,6 +103,9 @@ _INNER: list[tuple[ClaimKind, frozenset[str], str]] = [
 _MASDAR: list[tuple[ClaimKind, str]] = [("statement", "بالإشارة"), ("statement", "بالقول")]
 
 
+_TRANSITIVE = frozenset({"accusation", "call", "warning", "promise"})
+
+
 def _build_verbs() -> dict[str, Verb]:
     table: dict[str, Verb] = {}
 
@@ -112,6 +118,12 @@ def _build_verbs() -> dict[str, Verb]:
         lemma = fold_text(finite.split()[0])
         for form in finite.split():
             add(form, Verb(lemma, kind, intro))
+            if kind in _TRANSITIVE and not form.endswith(("وا", "ون")):
+                for clitic in ("ه", "ها", "هم"):  # واتهمه بـ…، وطالبها بـ…: the object is a pronoun
+                    add(
+                        form.rstrip("ا") + ("ا" if form.endswith("ا") else "") + clitic,
+                        Verb(lemma, kind, intro),
+                    )
         for form in participles.split():
             add(form, Verb(lemma, kind, intro, participle=True))
     for kind, intro, forms in _INNER:
@@ -151,7 +163,9 @@ TITLE_HEADS = _folded_set(
     "مديرة المدير المديرة الخبير الخبيرة خبير المحلل المحللة الملك الأمير الشيخ قائد القائد زعيم الزعيم "
     "عضو العضو المبعوث مبعوث المبعوثة المندوب مندوب رئيسا الدكتور الدكتورة د المهندس النائبان "
     "المسؤول مسؤول المسؤولة مفوض المفوض المفوضة عميد عمدة رئيسي ممثل ممثلة الممثل الممثلة مدرب المدرب "
-    "وزيرا المندوبة مندوبة"
+    "وزيرا المندوبة مندوبة المدعي مدعي المدعية المحامي المحامية محامي محامية القاضي القاضية قاضي "
+    "المقدم الرائد النقيب الملازم المواطن المواطنة مواطن مواطنة الدكتورة الأستاذ الأستاذة المديرة "
+    "رئيسة العالمة الباحث الباحثة مدير"
 )
 
 #: Spokespeople: the claim is the institution's, reported through them.
@@ -163,11 +177,16 @@ INSTITUTION_HEADS = _folded_set(
     "هيئة الهيئة منظمة المنظمة حركة الحركة حزب الحزب الشرطة شرطة البنك بنك المكتب مكتب الديوان ديوان "
     "مصلحة دائرة جامعة الجامعة محكمة المحكمة النيابة القيادة قيادة البرلمان برلمان الخارجية الداخلية "
     "الدفاع صندوق الصندوق وكالة الوكالة شركة الشركة مؤسسة المؤسسة مركز المركز البلدية بلدية نقابة النقابة "
-    "جمعية الجمعية التحالف تحالف السفارة سفارة القوات"
+    "جمعية الجمعية التحالف تحالف السفارة سفارة القوات مديرية المديرية كتلة الكتلة مرصد المرصد "
+    "نادي النادي مفوضية المفوضية ائتلاف الائتلاف جبهة الجبهة تيار التيار مستشفى المستشفى غرفة الغرفة "
+    "مصرف المصرف سلطة السلطة إدارة الإدارة صحيفة الصحيفة قناة القناة مجلة المجلة"
 )
 
 #: Anonymous sources (مصدر في الوزارة، مسؤول أميركي): kept with their qualifier as the speaker.
-SOURCE_HEADS = _folded_set("مصدر مصادر المصدر مسؤول مسؤولون مسؤولين شهود مراقبون محللون خبراء")
+SOURCE_HEADS = _folded_set(
+    "مصدر مصادر المصدر مسؤول مسؤولون مسؤولين شهود مراقبون محللون خبراء شاهد ناشطون ناشطين ناشط "
+    "سكان شقيق شقيقة والد والدة زوج زوجة أحد إحدى أقارب عائلة"
+)
 
 #: Statements and other channels of reported speech.
 STATEMENT_WORDS = _folded_set(
@@ -192,7 +211,8 @@ STOP = _folded_set(
     "عليه عليها فيه فيها منه منها عنه عنها إليه إليها بان بأن إنه أنه الذي صباح مساء يوم الأحد "
     "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت هاتفيا هاتفي أنباء رسميا مجددا بدوره بدورها جهته جهتها "
     "الأسبوع الشهر العام السنة الماضي المقبل الحالي الجاري وذلك بلا شك عبر لدى "
-    "عدم طلب الكشف ونظيره اسمه اسمها وحكومته الطرفين الجانبين الجانب الطرف"
+    "عدم طلب الكشف ونظيره اسمه اسمها وحكومته الطرفين الجانبين الجانب الطرف "
+    "أمام خلف وراء تجاه نحو إزاء قرب بين دون ضمن فوق تحت أيضا مرة"
 )
 
 #: Institutions (folded → display form as commonly written). Precision over recall.

@@ -27,6 +27,11 @@ from toolkit.engines._offline_cues import (
     VERBS,
 )
 
+
+def _folded(words: str) -> frozenset[str]:
+    return frozenset(fold_text(w) for w in words.split())
+
+
 _NOT_NAME = STOP | COMPLEMENTIZERS | CLAUSE_OPENERS | TITLE_HEADS | INSTITUTION_HEADS | SOURCE_HEADS
 _STATEMENT_FILLERS = frozenset({"صادر", "صادرا", "عن", "رسمي", "رسميا", "مشترك", "صحفي", "مقتضب"})
 _SOURCE_ADJ = frozenset({"مطلع", "مطلعه", "رفيع", "المستوي", "مقرب", "مقربه", "بارز"})
@@ -36,8 +41,29 @@ _LI_NOUNS = frozenset(
 )
 _HERE = frozenset({"البلاد", "المنطقه", "العاصمه"})
 _STATE_WORDS = frozenset({"جمهوريه", "دوله", "مملكه", "اماره", "حكومه"})
-_NOUN_ENDINGS = ("ه", "ين", "ان", "ون", "ات")
-_ADJ_WORDS = frozenset({"العام", "الاعلي", "الاول", "الصحفي", "الخاص", "الدايم", "المتحده", "العليا"})
+_NOUN_ENDINGS = ("ه", "ين", "ون", "ات")  # after a first name, -ان is a family name (الحمدان)
+_ADJ_WORDS = _folded(
+    "العام الأعلى الأول الصحفي الخاص الدائم المتحدة العليا السابق السابقة الأسبق الحالي الجديد "
+    "الجديدة المعارض المعارضة المستقل المستقلة الكبرى الكبير التنفيذي المساعد"
+)
+#: Inside a name: particles that join two name words (كارلوس دي لا فوينتي، عبد الله، أم أحمد، أبو علي).
+_NAME_LINKS = _folded("دي دا دو لا لو فان فون دير بن ابن بنت أبو أبي أم آل عبد")
+#: Particles that are also common words (لا، لو): a link only after another particle (دي لا فوينتي).
+_SOFT_LINKS = frozenset({"لا", "لو"})
+#: Before a name, never part of it: these open a name (أبو، أم، عبد) only when a name word follows.
+_NAME_OPENERS = _folded("أبو أم عبد آل")
+#: Indefinite adjectives and genitives after an anonymous-source head (مسؤول حكومي رفيع، شاهد عيان).
+_SOURCE_WORDS = _folded(
+    "مطلع مطلعة رفيع رفيعة المستوى مقرب مقربة بارز بارزة كبير كبيرة كبار رفيعو عيان موثوق "
+    "موثوقة وثيق مختلفة متطابقة مسؤول أحد"
+)
+#: Outlets and bodies whose name follows in guillemets: منظمة «سكن للجميع»، صحيفة «المساء».
+_QUOTED_NAME_HEADS = _folded(
+    "منظمة المنظمة شركة الشركة صحيفة الصحيفة موقع قناة حركة حزب جمعية مؤسسة حملة وكالة تجمع مبادرة"
+)
+#: Heads whose grammatical gender is masculine although they end in ة/ه (none yet) and feminine
+#: although they do not (broken plurals of things: مصادر، سلطات).
+_FEM_HEADS = frozenset(fold_text(w) for w in ["مصادر", "المصادر"])
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,10 @@ class NP:
         end: Index of the first token after the phrase.
         via: The channel the words come through (a statement, a spokesperson), if any.
         title: The title phrase in front of a person's name, if any.
+        start: Index of the first token of the phrase (-1 when the phrase is not in this sentence:
+            a carried-over antecedent keeps its own mention span instead).
+        fem: Grammatical gender of the head: True feminine, False masculine, None unknown.
+        span: Original-text (start, end) of the mention, when known.
     """
 
     name: str
@@ -72,6 +102,9 @@ class NP:
     end: int
     via: str | None = None
     title: str | None = None
+    start: int = -1
+    fem: bool | None = None
+    span: tuple[int, int] | None = None
 
 
 class Sent:
@@ -109,6 +142,11 @@ class Sent:
         return self.orig(self.toks[i].fs, self.toks[j - 1].fe)
 
 
+def _name_gap(gap: str) -> bool:
+    # Inside a name: spaces, or one hyphen (جان-لوك، بيتروفا-سميرنوفا).
+    return gap.strip(" ") in {"", "-"}
+
+
 def _clean(gap: str, loose: bool) -> bool:
     # Inside a noun phrase only spaces separate words; SVO subjects may be parenthesized or quoted.
     allowed = ' ()"' if loose else " "
@@ -136,11 +174,13 @@ def _chain(s: Sent, j: int, heads: frozenset[str]) -> int:
     if k >= len(toks) or toks[k].w not in heads:
         return j
     k += 1
-    genitive_used = False
+    genitive_used = toks[j].w.startswith("ال") and toks[j].w in INSTITUTION_HEADS  # الدفاع المدني السيطرة
     if not toks[j].w.startswith("ال"):
         k = _construct(s, k)
     while k < len(toks) and _clean(s.gap(k), False):
         w = toks[k].w
+        if w in INSTITUTION_HEADS and not w.startswith("ال") and genitive_used:
+            break  # «جمعية حماية المستهلك هيئة…»: a definite genitive closed the name; a new phrase
         if (w in TITLE_HEADS or w in INSTITUTION_HEADS) and not (w.startswith("ال") and w not in TITLE_HEADS):
             # رئيس اتحاد البلديات، الرئيس الفرنسي الجنرال…; a definite institution (البنك) is an object.
             k += 1
@@ -149,6 +189,14 @@ def _chain(s: Sent, j: int, heads: frozenset[str]) -> int:
             k += 1  # للشؤون الخارجية والسياسة الأمنية
         elif w in TITLE_LINKS or (w.startswith("لل") and len(w) > 4):
             k += 1
+        elif (
+            w.startswith("ل")
+            and (w[1:] in INSTITUTION_HEADS or w[1:] in TITLE_HEADS)
+            and k + 1 < len(toks)
+            and toks[k + 1].w.startswith("ال")
+        ):
+            k += 2  # المدير السابق لهيئة الموانئ، المدرب الفرنسي لنادي الشعلة
+            genitive_used = True
         elif w in _LI_NOUNS and k + 1 < len(toks) and toks[k + 1].w.startswith("ال"):
             k += 2  # مدرب المنتخب الوطني لكرة القدم
         elif w == "في" and k + 1 < len(toks) and toks[k + 1].w in _HERE:
@@ -187,11 +235,15 @@ def is_name_word(w: str, first: bool, surnames: frozenset[str]) -> bool:
         return False
     if w in surnames:
         return True
+    if w.startswith(("لل", "بال", "وال", "فال", "كال")) or (w[:1] in "لب" and w[1:] in _NOT_NAME):
+        return False  # a prepositional phrase (للصحفيين، لنادي، بالوزارة), never a name
+    if not first and len(w) >= 5 and w.endswith("اء") and not w.startswith("ال"):
+        return False  # broken/sound plurals after a name are its object (سامي ناصر رؤساء البلديات)
     if w.startswith("ال"):
         # A definite word after a first name is a family name (العطار، الحسيني) unless it looks like a
         # common noun: ta marbuta (الحكومة), dual/plural endings (الطرفين، المواطنون، الدول).
         # Short words keep their ending (الزين، الحسين): a dual/plural needs a longer stem.
-        return not first and not w.endswith("ه") and not (len(w) >= 7 and w.endswith(_NOUN_ENDINGS))
+        return not first and not w.endswith("ه") and not (len(w) >= 7 and w.endswith(_NOUN_ENDINGS[1:]))
     # Later words ending in ه are mostly pronoun-suffixed nouns (ترحيبه، نظيره).
     return first or not w.endswith("ه")
 
@@ -205,16 +257,34 @@ def name_end(s: Sent, j: int, surnames: frozenset[str], limit: int = 4, bi: bool
     toks = s.toks
     k = j
     while k < len(toks) and k - j < limit:
-        if k > j and not _clean(s.gap(k), False):
+        if k > j and not _name_gap(s.gap(k)):
             break
-        if bi and k > j and toks[k].w.startswith("ب") and len(toks[k].w) >= 4:
+        w = toks[k].w
+        if bi and k > j and w.startswith("ب") and len(w) >= 4 and not _later_bi(s, k):
             break
-        if not is_name_word(toks[k].w, k == j, surnames):
+        linked = (
+            k + 1 < len(toks) and _name_gap(s.gap(k + 1)) and is_name_word(toks[k + 1].w, False, surnames)
+        )
+        if (
+            w in _NAME_LINKS
+            and linked
+            and (k > j or w in _NAME_OPENERS)
+            and (w not in _SOFT_LINKS or toks[k - 1].w in _NAME_LINKS)
+        ):
+            k += 2  # دي لا فوينتي، عبد الله، أم أحمد: the particle and the word it joins
+            limit += 1
+            continue
+        if not is_name_word(w, k == j, surnames):
             break
         k += 1
-        if k == j + 1 and toks[j].w.startswith("ال"):
+        if k == j + 1 and w.startswith("ال") and "-" not in s.gap(k):
             break  # a bare family name (الحسيني): what follows is the object
     return k
+
+
+def _later_bi(s: Sent, k: int) -> bool:
+    # «خليل بركات الحكومة بـ«…»: a later بـ is the complement, so بركات is still the name.
+    return any(t.w == "ب" or t.w.startswith("بال") for t in s.toks[k + 1 : k + 4])
 
 
 def owner_of(s: Sent, i: int, j: int) -> str | None:
@@ -244,17 +314,49 @@ def parse_np(
         bi: The verb takes a بـ complement (see `name_end`).
 
     Returns:
-        The phrase, or None when no subject starts here.
+        The phrase (with its token start, original-text span and grammatical gender), or None when no
+        subject starts here.
     """
-    toks = s.toks
-    if j >= len(toks):
+    if j >= len(s.toks):
         return None
+    np = _parse(s, j, surnames, last_statement, bi)
+    if np is None or np.end <= j:
+        return None
+    np.start = j
+    np.span = s.folded.span_to_original(s.toks[j].fs, s.toks[np.end - 1].fe)
+    if np.fem is None:
+        np.fem = _gender(s.toks[j].w, np.type)
+    return np
+
+
+def _gender(head: str, kind: str) -> bool | None:
+    """Grammatical gender of a phrase from its head word (folded: ة is ه)."""
+    if kind == "location":
+        return None  # countries and cities are feminine in MSA but news writes both
+    if head in STATEMENT_WORDS or kind == "person":
+        # A person's title carries the gender (وزيرة، المتحدثة); a bare name does not.
+        return head.endswith("ه") if head in TITLE_HEADS or head in STATEMENT_WORDS else None
+    if head in _FEM_HEADS:
+        return True
+    if head in INSTITUTIONS and " " not in INSTITUTIONS[head]:
+        return None  # الكرملين، الإليزيه: names, not nouns
+    return _strip_li(head).endswith("ه")
+
+
+def _parse(
+    s: Sent, j: int, surnames: frozenset[str], last_statement: tuple[str, str] | None, bi: bool
+) -> NP | None:
+    toks = s.toks
     w = toks[j].w
     if w in STATEMENT_WORDS:
         return _statement(s, j, surnames, last_statement)
+    if w in SOURCE_HEADS and _source_follows(s, j):
+        return _source(s, j)
     if w in SPOKES_HEADS:
         k = _chain(s, j, TITLE_HEADS | INSTITUTION_HEADS)
         n = name_end(s, k, surnames) if k < len(toks) and _clean(s.gap(k), False) else k
+        if n > k:  # a named spokesman speaks himself: he is the speaker, not his institution
+            return NP(s.words(k, n), "person", n, title=s.words(j, k), fem=w.endswith("ه"))
         owner = owner_of(s, j, k) or (s.words(j + 2, k) if k > j + 2 and toks[j + 1].w == "باسم" else None)
         return NP(owner or s.words(j, n), "organization" if owner else "person", n, via=s.words(j, n))
     if w in TITLE_HEADS:
@@ -262,7 +364,15 @@ def parse_np(
         n = name_end(s, k, surnames, bi=bi) if k < len(toks) and _clean(s.gap(k), False) else k
         if n > k:
             return NP(s.words(k, n), "person", n, title=s.words(j, k))
+        if k < len(toks) and s.gap(k).strip() == ",":
+            m = name_end(s, k, surnames, bi=bi)
+            if m - k >= 2 and m < len(toks) and s.gap(m).strip() == ",":
+                # An apposition: «وزير الخارجية الايراني، جواد ظريف،» names the titled person.
+                return NP(s.words(k, m), "person", m, title=s.words(j, k))
         return NP(s.words(j, k), "person", k, title=s.words(j, k))
+    quoted = _quoted_name(s, j)
+    if quoted is not None:
+        return NP(quoted[0], "organization", quoted[1], fem=w.endswith("ه"))
     inst = _institution(s, j)
     if inst is not None:
         return inst
@@ -274,6 +384,31 @@ def parse_np(
     if n > j:
         return NP(s.words(j, n), "person", n)
     return None
+
+
+def _quoted_name(s: Sent, j: int) -> tuple[str, int] | None:
+    """منظمة «سكن للجميع»، صحيفة «المساء»: the name in guillemets after the head, and the end token."""
+    toks = s.toks
+    if _strip_li(toks[j].w) not in _QUOTED_NAME_HEADS or j + 1 >= len(toks) or s.gap(j + 1).strip() != '"':
+        return None
+    for m in range(j + 2, min(len(toks), j + 7) + 1):
+        if '"' in s.gap(m):
+            return s.words(j + 1, m), m
+    return None
+
+
+def _source_follows(s: Sent, j: int) -> bool:
+    """An anonymous-source head followed by its qualifier (مسؤول حكومي رفيع، مسؤول في الوزارة)."""
+    toks = s.toks
+    if j + 1 >= len(toks) or not _clean(s.gap(j + 1), False):
+        return j + 1 >= len(toks) or toks[j].w not in TITLE_HEADS
+    nxt = toks[j + 1].w
+    return nxt in _SOURCE_WORDS or nxt in {"في", "من"} or _is_nisba(nxt) or toks[j].w not in TITLE_HEADS
+
+
+def _is_nisba(w: str) -> bool:
+    # An indefinite nisba adjective (حكومي، دبلوماسية، أمنيون).
+    return len(w) >= 3 and w not in STOP and w.endswith(("ي", "يه", "يون", "يين", "يان"))
 
 
 def _institution(s: Sent, j: int) -> NP | None:
@@ -295,23 +430,31 @@ def _institution(s: Sent, j: int) -> NP | None:
 
 
 def _source(s: Sent, j: int) -> NP:
+    """مصدر في البنك المركزي، مسؤول حكومي رفيع، شاهد عيان من سكان الحي، شقيق أحد المصابين."""
     toks = s.toks
     k = j + 1
-    while (
-        k < len(toks)
-        and _clean(s.gap(k), False)
-        and (
-            _is_adj(toks[k].w)
-            or toks[k].w in _SOURCE_ADJ
-            or (toks[k].w.endswith("ي") and toks[k].w not in STOP)
-        )
-    ):
-        k += 1
-    if k + 1 < len(toks) and toks[k].w == "في" and _clean(s.gap(k), False):
-        inst = _institution(s, k + 1)
-        if inst is not None:
-            k = inst.end
+    genitives = 0
+    while k < len(toks) and _clean(s.gap(k), False):
+        w = toks[k].w
+        if _is_adj(w) or w in _SOURCE_WORDS or _is_nisba(w):
+            k += 1
+        elif w.startswith("ال") and w not in _NOT_NAME and genitives < 2 and not _is_adj(toks[k - 1].w):
+            k += 1  # idafa: شقيق أحد المصابين، سكان الحي
+            genitives += 1
+        else:
+            break
+    if k + 1 < len(toks) and toks[k].w in {"في", "من"} and _clean(s.gap(k), False):
+        inner = _quoted_name(s, k + 1) or _institution_end(s, k + 1)
+        if inner is not None:
+            k = inner[1]
+        elif toks[k + 1].w not in _NOT_NAME and k + 2 < len(toks) and toks[k + 2].w.startswith("ال"):
+            k += 3  # من سكان الحي
     return NP(s.words(j, k), "source", k)
+
+
+def _institution_end(s: Sent, j: int) -> tuple[str, int] | None:
+    inst = _institution(s, j)
+    return (inst.name, inst.end) if inst is not None else None
 
 
 def _statement(s: Sent, j: int, surnames: frozenset[str], last: tuple[str, str] | None) -> NP:
@@ -340,14 +483,21 @@ def _statement(s: Sent, j: int, surnames: frozenset[str], last: tuple[str, str] 
 
 
 def _chain_li(s: Sent, k: int) -> int:
-    # بيان لوزارة الخارجية: the owner is written with a ل prefix.
+    # بيان لوزارة الخارجية، بيان لمكتب منظمة الصحة العالمية: the owner is written with a ل prefix.
     w = _strip_li(s.toks[k].w)
     if w in INSTITUTION_HEADS or w in INSTITUTIONS or w in TITLE_HEADS:
+        quoted = _quoted_name(s, k)
+        if quoted is not None:
+            return quoted[1]
         end = k + 1
-        while end < len(s.toks) and _clean(s.gap(end), False) and s.toks[end].w.startswith("ال"):
-            end += 1
-            if _is_adj(s.toks[end - 1].w):
-                continue
+        while end < len(s.toks) and _clean(s.gap(end), False):
+            nxt = s.toks[end].w
+            if nxt.startswith("ال") and nxt not in STOP:
+                end += 1
+            elif nxt in INSTITUTION_HEADS and not nxt.startswith("ال") and end + 1 < len(s.toks):
+                end += 1  # مكتب منظمة …: a construct chain
+            else:
+                break
         return end
     return k
 

@@ -44,6 +44,43 @@ def tighten(article: str, a: int, b: int, in_quote: bool) -> tuple[int, int] | N
     return a, b
 
 
+def balance_quotes(article: str, a: int, b: int) -> tuple[int, int] | None:
+    """Make the quote marks of ``article[a:b]`` balanced, or None when that cannot be done.
+
+    A span that opens « and stops before its » is extended to the closer when it follows at once (or
+    the lone opener at the start is dropped); a span that closes » opened just before it starts at the
+    opener. Straight quotes must come in pairs.
+    """
+    for opener, closer in (("«", "»"), ("“", "”")):
+        if article.count(opener) != article.count(closer):
+            continue  # the article's own marks are unbalanced: keep its words as they are
+        text = article[a:b]
+        extra = text.count(opener) - text.count(closer)
+        if extra > 0:
+            if b < len(article) and article[b] == closer:
+                b += 1
+            elif article[a] == opener:
+                a += 1
+                while a < b and article[a] in EDGE:
+                    a += 1
+        elif extra < 0:
+            if a > 0 and article[a - 1] == opener:
+                a -= 1
+            elif article[b - 1] == closer:
+                b -= 1
+        text = article[a:b]
+        if text.count(opener) != text.count(closer):
+            return None
+    if article[a:b].count('"') % 2 and not article.count('"') % 2:
+        if article[a] == '"':
+            a += 1
+        elif article[b - 1] == '"':
+            b -= 1
+        else:
+            return None
+    return (a, b) if b - a >= 2 else None
+
+
 def _quote_end(article: str, a: int, b: int) -> int:
     # The verb opened the quotation: the claim is the quotation (up to its closer, or the limit).
     for pos in range(a, b):

@@ -19,8 +19,13 @@ from toolkit.engines._offline_cues import INSTITUTION_ALIASES, INSTITUTIONS, PLA
 from toolkit.engines._offline_np import Sent, _chain, _clean, name_end
 from toolkit.schema import EntityType
 
-SUMMARY_WORDS = 60
-SUMMARY_SENTENCES = 3
+SUMMARY_WORDS = 60  # the shortest summary
+SUMMARY_MAX_WORDS = 200
+SUMMARY_SHARE = 0.35  # of the article's words
+SUMMARY_MAX_CHARS = 1000  # BriefingDraft.summary_ar caps at 1000
+HEADLINE_WORDS = 20
+_MIN_CLAUSE = 6
+_TASHKEEL = re.compile("[\u064b-\u0652\u0670\u0640]")
 KEY_POINTS = 5
 _WORD_RE = re.compile(r"\w+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف")
@@ -78,32 +83,60 @@ def score_sentences(sentences: list[Sentence], folded: Folded) -> list[Scored]:
     return out
 
 
-def summary(scored: list[Scored]) -> str:
-    """Best sentences within `SUMMARY_WORDS` / `SUMMARY_SENTENCES`, in article order."""
+def summary_budget(article_words: int) -> int:
+    """Summary length in words: it follows the article's (news summaries run to a third of it)."""
+    return max(SUMMARY_WORDS, min(SUMMARY_MAX_WORDS, round(article_words * SUMMARY_SHARE)))
+
+
+def summary(scored: list[Scored], article_words: int = 0) -> str:
+    """Whole sentences from the lead on, within `summary_budget` words.
+
+    Measured on the 30 EASC articles (`benchmarks/offline_summary.py`): with summaries this long, news
+    puts what matters first, and picking sentences by centrality out of order lost 8.9 ROUGE-2 points
+    to the lead at equal length where the lead's sentences lose 0.2.
+    """
+    budget = summary_budget(article_words)
     chosen: list[Scored] = []
     words = 0
-    for sc in sorted(scored, key=lambda x: (-x.score, x.sentence.id)):
-        if len(chosen) >= SUMMARY_SENTENCES:
+    for sc in sorted(scored, key=lambda x: x.sentence.id):
+        if chosen and words + sc.words > budget:
             break
-        if chosen and words + sc.words > SUMMARY_WORDS:
-            continue
         chosen.append(sc)
         words += sc.words
-    chosen.sort(key=lambda x: x.sentence.id)
-    text = " ".join(cut_words(c.sentence.text, SUMMARY_WORDS + 20) for c in chosen)
-    return cut_chars(text, 1500)
+    text = " ".join(cut_words(c.sentence.text, budget + 20) for c in chosen)
+    return cut_chars(text, SUMMARY_MAX_CHARS)
 
 
 def headline(sentences: list[Sentence], scored: list[Scored]) -> str:
-    """A title line when the article starts with one, else the best sentence cut to 200 characters."""
+    """A title line when the article starts with one, else the main clause of the lead sentence.
+
+    The main clause ends at the first clause break (، ؛ :) after a few words, and the headline never
+    runs past `HEADLINE_WORDS`; tashkeel and tatweel are dropped.
+    """
     if len(sentences) > 1:
         first = sentences[0].text
         if len(first.split()) <= 14 and first[-1] not in _TERMINAL and arabic_ratio(first) >= 0.5:
-            return cut_chars(first, 200)
+            return _plain(cut_words(first, HEADLINE_WORDS))
     if not scored:
         return ""
-    best = max(scored, key=lambda x: (x.score, -x.sentence.id))
-    return cut_chars(best.sentence.text, 200)
+    lead = min(scored, key=lambda x: x.sentence.id)
+    return _plain(main_clause(lead.sentence.text))
+
+
+def main_clause(text: str) -> str:
+    """The sentence up to its first clause break after `_MIN_CLAUSE` words, at most `HEADLINE_WORDS`."""
+    words = " ".join(text.split()).split(" ")
+    for n, w in enumerate(words[:HEADLINE_WORDS], 1):
+        if n >= _MIN_CLAUSE and w[-1:] in "،,؛;:":
+            return " ".join(words[:n]).rstrip("،,؛;:")
+    if len(words) <= HEADLINE_WORDS:
+        return " ".join(words).rstrip(".!؟?")
+    return " ".join(words[: HEADLINE_WORDS - 1]).rstrip("،,؛;:") + " …"
+
+
+def _plain(text: str) -> str:
+    # Headlines carry no tashkeel or tatweel (the article's words read the same without them).
+    return _TASHKEEL.sub("", text)
 
 
 def key_points(scored: list[Scored]) -> list[str]:

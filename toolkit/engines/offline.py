@@ -89,11 +89,11 @@ def extract(request: EngineRequest) -> BriefingDraft:
     claims = extractor.run()[:MAX_CLAIMS]
     scored = score_sentences(request.sentences, folded)
     head = headline(request.sentences, scored)
-    text = summary(scored)
+    text = summary(scored, len(request.article.split()))
     if not head or not text:  # no Arabic sentence long enough: fall back to the Arabic words
         words = " ".join(w for w in request.article.split() if any("\u0600" <= c <= "\u06ff" for c in w))
         head = head or words[:200].rsplit(" ", 1)[0] or words[:200]
-        text = text or words[:1500]
+        text = text or words[:1000].rsplit(" ", 1)[0]
     speakers = _speaker_types(claims, extractor)
     return BriefingDraft(
         headline_ar=head,

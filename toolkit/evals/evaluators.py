@@ -28,6 +28,7 @@ from toolkit.evals.matching import resolve_speaker as resolve_speaker
 from toolkit.evals.matching import span_iou as span_iou
 from toolkit.evals.matching import speaker_tier as speaker_tier
 from toolkit.evals.names import NAME_TIERS
+from toolkit.schema import Claim
 
 Scores = dict[str, float | None]
 
@@ -163,10 +164,45 @@ class SpeakerAccuracy:
             return dict.fromkeys(self.directions)
         m = match_claims(case)
         n = len(m.pairs)
-        out: Scores = {"speaker_acc": _ratio(sum(t is not None for t in m.tiers), n)}
+        pred = case.briefing.claims
+        # An unresolved speaker names nobody: its candidate words never count as the right speaker.
+        tiers = [None if _unresolved(pred[i]) else t for (i, _, _), t in zip(m.pairs, m.tiers, strict=True)]
+        out: Scores = {"speaker_acc": _ratio(sum(t is not None for t in tiers), n)}
         for tier in NAME_TIERS:
-            out[f"speaker_tier_{tier}"] = _ratio(sum(t == tier for t in m.tiers), n)
+            out[f"speaker_tier_{tier}"] = _ratio(sum(t == tier for t in tiers), n)
         return out
+
+
+def _unresolved(claim: Claim) -> bool:
+    return claim.speaker.resolution == "unresolved"
+
+
+class SpeakerResolution:
+    """speaker_acc_resolved: among matched claims whose speaker is *resolved*, the share naming the gold
+    speaker at some alias tier (as `SpeakerAccuracy`); None without such claims. This is the precision
+    of the speakers an engine commits to: a wrong name shown next to a real quote is the worst error,
+    "speaker unresolved" is an honest one. unresolved_rate: share of all predicted claims whose speaker
+    is unresolved (``speaker.resolution == "unresolved"``); defined without labels too (external
+    articles); None without predicted claims. speaker_acc = speaker_acc_resolved × (1 − the unresolved
+    share among matched claims)."""
+
+    name = "speaker_resolution"
+    directions: ClassVar[dict[str, str | None]] = {
+        "speaker_acc_resolved": "higher",
+        "unresolved_rate": "lower",
+    }
+
+    def evaluate(self, case: EvalCase) -> Scores:
+        """Score one case."""
+        b = case.briefing
+        if b is None:
+            return dict.fromkeys(self.directions)
+        out: Scores = {"unresolved_rate": _ratio(sum(_unresolved(c) for c in b.claims), len(b.claims))}
+        if case.label is None:
+            return {"speaker_acc_resolved": None, **out}
+        m = match_claims(case)
+        kept = [t for (i, _, _), t in zip(m.pairs, m.tiers, strict=True) if not _unresolved(b.claims[i])]
+        return {"speaker_acc_resolved": _ratio(sum(t is not None for t in kept), len(kept)), **out}
 
 
 class KindAccuracy:
@@ -268,6 +304,7 @@ def default_evaluators() -> Sequence[Evaluator]:
         Grounding(),
         ClaimMatchEvaluator(),
         SpeakerAccuracy(),
+        SpeakerResolution(),
         KindAccuracy(),
         EntityMatch(),
         RougeChrf(),

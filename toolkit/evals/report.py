@@ -28,6 +28,8 @@ HEADLINE = (
     "claim_f1",
     "claim_f1_strict",
     "speaker_acc",
+    "speaker_acc_resolved",
+    "unresolved_rate",
     "entity_f1",
     "rougeL_ar",
     "chrf_ar",

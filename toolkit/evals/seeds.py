@@ -155,7 +155,19 @@ def _seed_dirs(root: Path) -> list[Path]:
     """
     if not root.is_dir():
         raise InputError(f"seeds folder not found: {root}", hint="pass --root with the folder of seed dirs")
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and not _is_seed_set(p)
+    )
+
+
+def _is_seed_set(folder: Path) -> bool:
+    """A folder of seed folders (``seeds/dev``, the development set) is a set of its own, not a seed.
+
+    It is checked on its own (``khulasa seeds check seeds/dev``) and never mixed into the test seeds.
+    """
+    if (folder / ARTICLE_FILE).exists() or (folder / LABEL_FILE).exists():
+        return False
+    return any((sub / LABEL_FILE).is_file() for sub in folder.iterdir() if sub.is_dir())
 
 
 def load_seeds(root: str | Path = "seeds") -> list[Seed]:

@@ -21,7 +21,9 @@ from toolkit.render._text import NameIndex, fold, group_by_speaker, speaker_inde
 from toolkit.schema import Briefing, Claim, Entity
 
 NO_ENGLISH = "English requires an LLM"
-"""Shown wherever an English field is missing, next to the Arabic it would translate."""
+"""Said once per page (its note) when an English field is missing."""
+UNTRANSLATED = "Arabic"
+"""Shown next to each Arabic field that has no English."""
 
 MAX_KEY_POINTS = 5
 # Unicode first-strong isolate / pop isolate: keep an Arabic run from reordering the English around
@@ -59,16 +61,19 @@ def _cell(text: str) -> str:
 
 
 def _en_or_ar(english: str | None, arabic: str) -> str:
-    """English when present; otherwise the Arabic, marked honestly as untranslated."""
+    """English when present; otherwise the Arabic, marked honestly as untranslated.
+
+    The page says `NO_ENGLISH` once, in its note; each field only says it is Arabic.
+    """
     if english and english.strip():
         return _line(english)
-    return f"{_iso(_line(arabic))} _({NO_ENGLISH})_"
+    return f"{_iso(_line(arabic))} _({UNTRANSLATED})_"
 
 
 def _headline(b: Briefing) -> str:
     if b.headline_en and b.headline_en.strip():
         return _line(b.headline_en)
-    return f"{_iso(_line(b.headline_ar))} (Arabic headline; {NO_ENGLISH})"
+    return f"{_iso(_line(b.headline_ar))} (Arabic headline)"
 
 
 def _needs_note(briefings: Sequence[Briefing]) -> bool:

@@ -1,0 +1,193 @@
+"""Word-level checks behind the grounding rules: clitics, negation/polarity words and numbers.
+
+Everything here works on text already folded by `toolkit.arabic.fold` (``for_matching=True``): alef
+variants are bare ا, ة is ه, digits are ASCII and « » are straight quotes. Private to
+`toolkit.grounding`; the word lists are data, documented where they are defined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = [
+    "count_words",
+    "is_enclitic",
+    "is_proclitic",
+    "negations",
+    "numbers",
+]
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def count_words(folded: str) -> int:
+    """Number of whitespace-separated tokens that contain a letter or digit.
+
+    Args:
+        folded: Folded text.
+
+    Returns:
+        The word count ("1,500" and "(خير" are one word each; a bare "،" is none).
+    """
+    return sum(1 for tok in folded.split() if any(c.isalnum() for c in tok))
+
+
+# --- clitics ------------------------------------------------------------------------------------------
+
+#: What may stand before a quoted word inside the article's word, so that the quote's word still counts
+#: as the whole word: the conjunctions و ف, the prepositions ب ك ل, the article ال (optional in
+#: quotes), the future marker س, and their combinations (وال، بال، فبال، لل، وس...). Folded spelling.
+_PROCLITIC_RE = re.compile(r"(?:[وف])?(?:[بكلس]|ال|بال|كال|لل)?")
+
+#: What may follow a quoted word inside the article's word: pronoun suffixes (ه ها هم هما هن ك كم كما
+#: كن نا ني ي) and the endings a model drops or adds while copying (dual/plural ان ين ون ات وا, ت, ا).
+_ENCLITICS = frozenset(
+    {"ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", "ني", "ي"}
+    | {"ت", "ا", "ان", "ين", "ون", "ات", "وا"}
+)
+
+
+def is_proclitic(prefix: str) -> bool:
+    """Tell whether ``prefix`` (folded) is a clitic the quote may leave off the front of a word.
+
+    Args:
+        prefix: The part of the article's word before the quote's word.
+
+    Returns:
+        True for "", و, ف, ب, ك, ل, س, ال, وال, بال, لل and their combinations.
+    """
+    return _PROCLITIC_RE.fullmatch(prefix) is not None
+
+
+def is_enclitic(suffix: str) -> bool:
+    """Tell whether ``suffix`` (folded) is an ending the quote may leave off the end of a word.
+
+    Args:
+        suffix: The part of the article's word after the quote's word.
+
+    Returns:
+        True for "" and pronoun suffixes or inflection endings of up to three letters.
+    """
+    return suffix == "" or suffix in _ENCLITICS
+
+
+# --- negation and polarity --------------------------------------------------------------------------
+
+#: Negation and polarity particles (folded). A quote that adds or drops one of these relative to the
+#: article says the opposite, however similar the characters are: لا لم لن ما, the ليس family, غير
+#: (non-/other than), عدم (lack of), بدون دون بلا (without), الا (إلا "except" and ألا both fold to it),
+#: and the dialect مش مو.
+_NEGATIONS = frozenset(
+    {
+        "لا", "لم", "لن", "ما", "ليس", "ليست", "لست", "لسنا", "ليسوا", "لستم", "لستن", "ليسا", "ليستا",
+        "لستما", "غير", "عدم", "بدون", "دون", "بلا", "الا", "مش", "مو",
+    }
+)  # fmt: skip
+#: Particles that take a preposition in the same word (بغير، لعدم، بعدم، وبدون); the others only take
+#: و or ف (ولم، فلا، وليس). Never the interrogative أ: ألم also spells "pain".
+_NEG_TAKES_PREPOSITION = frozenset({"غير", "عدم", "دون", "بدون", "بلا"})
+#: Negation + a form of زال ("still": لا يزال، ما زال، لم يزل) and لا سيما/لا بد are fixed phrases whose
+#: particle is not a negation of anything; they count as neutral, so لا يزال vs ما زال is no change.
+_ZAL_RE = re.compile(r"[وف]?[يتنا]?زا?ل(?:ت|وا|ون|ان|تا|نا)?")
+_FIXED_AFTER_NEG = frozenset({"سيما", "بد"})
+
+
+def _negation_base(token: str) -> str | None:
+    if token in _NEGATIONS:
+        return token
+    for i in (1, 2):
+        head, rest = token[:i], token[i:]
+        if rest not in _NEGATIONS or rest == "الا":
+            continue
+        if head in ("و", "ف") or (rest in _NEG_TAKES_PREPOSITION and head in ("ب", "ل", "وب", "فب", "ول")):
+            return rest
+    return None
+
+
+def negations(folded: str) -> Counter[str]:
+    """Negation/polarity particles in folded text, by base form (ولم counts as لم).
+
+    Args:
+        folded: Folded text.
+
+    Returns:
+        How many times each particle occurs; fixed phrases (لا يزال، ما زال، لا سيما، لا بد) excluded.
+    """
+    tokens = _WORD_RE.findall(folded)
+    found: Counter[str] = Counter()
+    for i, tok in enumerate(tokens):
+        base = _negation_base(tok)
+        if base is None:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if base in {"لا", "ما", "لم"} and (_ZAL_RE.fullmatch(nxt) or nxt in _FIXED_AFTER_NEG):
+            continue
+        found[base] += 1
+    return found
+
+
+# --- numbers ----------------------------------------------------------------------------------------
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+#: Number words (folded; a leading و is allowed) and their values. Compound numbers written in words
+#: (ثلاثة وعشرون) are compared word by word, so "23" against "ثلاثة وعشرون" counts as changed: models
+#: rarely rewrite numbers that way, and a false rejection only costs a re-ask.
+_NUMBER_WORDS: dict[str, str] = {
+    **dict.fromkeys(("واحد", "واحده"), "1"),
+    **dict.fromkeys(("اثنان", "اثنين", "اثنتان", "اثنتين"), "2"),
+    **dict.fromkeys(("ثلاث", "ثلاثه"), "3"),
+    **dict.fromkeys(("اربع", "اربعه"), "4"),
+    **dict.fromkeys(("خمس", "خمسه"), "5"),
+    **dict.fromkeys(("ست", "سته"), "6"),
+    **dict.fromkeys(("سبع", "سبعه"), "7"),
+    **dict.fromkeys(("ثماني", "ثمان", "ثمانيه"), "8"),
+    **dict.fromkeys(("تسع", "تسعه"), "9"),
+    **dict.fromkeys(("عشر", "عشره"), "10"),
+    **dict.fromkeys(("عشرون", "عشرين"), "20"),
+    **dict.fromkeys(("ثلاثون", "ثلاثين"), "30"),
+    **dict.fromkeys(("اربعون", "اربعين"), "40"),
+    **dict.fromkeys(("خمسون", "خمسين"), "50"),
+    **dict.fromkeys(("ستون", "ستين"), "60"),
+    **dict.fromkeys(("سبعون", "سبعين"), "70"),
+    **dict.fromkeys(("ثمانون", "ثمانين"), "80"),
+    **dict.fromkeys(("تسعون", "تسعين"), "90"),
+    **dict.fromkeys(("مئه", "مائه", "مئات"), "100"),
+    **dict.fromkeys(("مئتان", "مئتين", "مائتان", "مائتين"), "200"),
+    **dict.fromkeys(("الف", "الاف", "الفا"), "1000"),
+    **dict.fromkeys(("الفان", "الفين"), "2000"),
+    **dict.fromkeys(("مليون", "ملايين", "مليونا"), "1e6"),
+    **dict.fromkeys(("مليار", "مليارات", "مليارا", "بليون"), "1e9"),
+}
+
+
+def _number_value(token: str) -> str | None:
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    if token.startswith("و") and token[1:] in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token[1:]]
+    return None
+
+
+def numbers(folded: str) -> Counter[str]:
+    """Numbers in folded text: digit runs (thousands commas ignored) and number words, by value.
+
+    Args:
+        folded: Folded text (digits already ASCII; ٫ is "." and ٬ is ",").
+
+    Returns:
+        A multiset of number values as strings ("1500", "7.5", "3", "1e6").
+    """
+    found: Counter[str] = Counter()
+    for m in _NUMBER_RE.finditer(folded):
+        head, *groups = m.group().split(",")
+        if groups and all(len(g.split(".")[0]) == 3 for g in groups):
+            found[head + "".join(groups)] += 1  # 1,500 is 1500
+        else:
+            found.update([head, *groups])  # "3,4" is a list of two numbers
+    for tok in _WORD_RE.findall(folded):
+        word_value = None if tok.isdigit() else _number_value(tok)
+        if word_value is not None:
+            found[word_value] += 1
+    return found
