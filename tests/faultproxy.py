@@ -104,6 +104,7 @@ class Seen:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 512  # a 64-way client must not wait on SYN retries
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout) or a reset we injected ourselves is expected here.
@@ -164,7 +165,8 @@ class _ProxyHandler(_Handler):
     def _handle(self, body: bytes) -> None:
         proxy: FaultProxy = self.server.owner  # type: ignore[attr-defined]
         fault = proxy.next_fault()
-        proxy.seen.append(Seen(at=time.monotonic(), path=self.path, body=body, fault=fault))
+        if proxy.keep_seen:
+            proxy.seen.append(Seen(at=time.monotonic(), path=self.path, body=body, fault=fault))
         if fault is not None and fault.reset:
             # SO_LINGER with a zero timeout turns close() into a TCP RST: a real "connection reset".
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -201,22 +203,38 @@ class _ProxyHandler(_Handler):
 
 
 class FaultProxy(_Base):
-    """Forwards to `upstream` (a `/v1` base URL), injecting one queued fault per request."""
+    """Forwards to `upstream` (a `/v1` base URL), injecting one queued fault per request.
+
+    With `policy`, a request that finds the queue empty asks it for a fault (or None): the soak
+    benchmark draws random faults that way. `keep_seen=False` records counts only (long runs).
+    """
 
     def __init__(
-        self, upstream: str, faults: list[Fault] | None = None, *, upstream_timeout: float = 600
+        self,
+        upstream: str,
+        faults: list[Fault] | None = None,
+        *,
+        upstream_timeout: float = 600,
+        policy: Callable[[], Fault | None] | None = None,
+        keep_seen: bool = True,
     ) -> None:
         self.upstream = urlsplit(upstream)
         self.faults: list[Fault] = list(faults or [])
         self.seen: list[Seen] = []
         self.upstream_timeout = upstream_timeout
+        self.policy = policy
+        self.keep_seen = keep_seen
+        self.requests = 0
         self._lock = threading.Lock()
         super().__init__(_ProxyHandler)
 
     def next_fault(self) -> Fault | None:
-        """Pop the next fault, or None (forward untouched)."""
+        """Pop the next fault, or ask the policy, or None (forward untouched)."""
         with self._lock:
-            return self.faults.pop(0) if self.faults else None
+            self.requests += 1
+            if self.faults:
+                return self.faults.pop(0)
+            return self.policy() if self.policy is not None else None
 
     def forward(self, method: str, path: str, body: bytes) -> tuple[int, bytes, dict[str, str]]:
         """Send the request on to the upstream and return its status, body and content type."""

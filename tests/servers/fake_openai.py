@@ -167,6 +167,7 @@ class ServerState:
         """Count what an answer costs (whether or not the client stays to read it)."""
         usage = answer.get("usage") or {}
         with self.lock:
+            self.counts["billed"] += 1
             self.billed_prompt += int(usage.get("prompt_tokens", 0))
             self.billed_completion += int(usage.get("completion_tokens", 0))
 

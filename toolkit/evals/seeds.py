@@ -311,6 +311,23 @@ def _check_consistency(name: str, article: str, label: SeedLabel, problems: list
             )
 
 
+def check_seed(seed: Seed) -> list[SeedProblem]:
+    """The problems `khulasa seeds check` finds in one loaded seed (offsets, ids, names).
+
+    Evals call it before scoring: a label whose offsets are shifted would otherwise be scored
+    silently against the wrong spans.
+
+    Args:
+        seed: A seed from `load_seed`.
+
+    Returns:
+        Every problem; empty when the label is consistent with its article.
+    """
+    problems: list[SeedProblem] = []
+    _check_consistency(seed.id, seed.article, seed.label, problems)
+    return problems
+
+
 def inspect_seeds(root: str | Path = "seeds") -> SeedCheck:
     """Load and check every seed under root, collecting every problem.
 
