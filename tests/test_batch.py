@@ -19,7 +19,7 @@ from toolkit.batch.limiter import Ticket
 from toolkit.cache import ResponseCache
 from toolkit.engines.openai_compat import TransportPolicy
 
-FAST = TransportPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.05, timeout=0.5, jitter=0.0)
+FAST = TransportPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.05, timeout=1.5, jitter=0.0)
 MODEL = "gpt-4.1-mini"  # a priced name, so costs are known; the server is the local fixture server
 
 
@@ -43,7 +43,7 @@ def _assert_grounded(line: dict, text: str) -> None:
 def test_200_items_with_faults_every_outcome_once_with_reasons(tmp_path: Path) -> None:
     items = _items(200, poison_every=50)
     out = tmp_path / "results.jsonl"
-    with FakeOpenAI(fault_rate=0.3, hang_s=1.0, seed=11) as srv:
+    with FakeOpenAI(fault_rate=0.3, hang_s=3.0, seed=11) as srv:
         report = summarize_many(
             items,
             output=out,

@@ -13,6 +13,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from toolkit.engines.pricing import price_of
 from toolkit.errors import ConfigurationError, OutputError
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = TransportPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.05, timeout=2.0, jitter=0.0)
+FAST = TransportPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.05, timeout=10.0, jitter=0.0)
 MODEL = "gpt-4.1-mini"
 PRICE = price_of(MODEL)
 assert PRICE is not None
@@ -134,20 +135,26 @@ def _jsonl(path: Path, n: int) -> Path:
 
 def test_second_writer_exits_at_once_naming_the_pid_then_stale_lock_never_blocks(tmp_path: Path) -> None:
     src, out = _jsonl(tmp_path / "in.jsonl", 20), tmp_path / "results.jsonl"
-    with FakeOpenAI(latency_s=0.3) as srv:
+    hold = threading.Event()  # the first run's calls wait at the server: it is surely mid-run
+    with FakeOpenAI(hold=hold) as srv:
         first = _cli(src, out, srv.base_url)
-        deadline = time.monotonic() + 30
-        while not out.exists() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 120
+        while srv.state.counts["chat"] == 0 and first.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert first.poll() is None
+        time.sleep(0.5)
+        calls = srv.state.counts["chat"]  # the first run's -c 2 calls, held at the server
         t0 = time.monotonic()
         second = _cli(src, out, srv.base_url)
-        _, err = second.communicate(timeout=30)
-        assert second.returncode == 6 and time.monotonic() - t0 < 10
+        _, err = second.communicate(timeout=120)
+        assert srv.state.counts["chat"] == calls  # the second made no call
+        assert second.returncode == 6 and time.monotonic() - t0 < 60  # at once: no call, no wait
         lines = err.decode().strip().splitlines()
         assert f"PID {first.pid}" in lines[0] and "Traceback" not in err.decode() and len(lines) == 2
         first.kill()  # kill -9: its flock dies with it, the PID stays in the lock file
         first.wait()
         assert (tmp_path / "results.jsonl.lock").read_text().strip() == str(first.pid)
+        hold.set()
         rerun = _cli(src, out, srv.base_url)
         _, err = rerun.communicate(timeout=120)
         assert rerun.returncode == 0, err.decode()
@@ -180,6 +187,22 @@ def test_bad_input_lines_are_that_items_failure_with_the_cache_on(tmp_path: Path
                        ("nested", "nested too deeply")]:
         assert got[bad]["error"]["type"] == "InputError" and words in got[bad]["error"]["message"], bad
     assert report.stats.failed == 4 and again.stats.finished == 0 and again.stats.outstanding_failed == 4
+
+
+def test_json_bomb_from_the_model_and_an_echoed_key_are_recorded_failures(tmp_path: Path) -> None:
+    key = "sk-live-0123456789abcdefXYZ"
+    items = [(f"a{i}", article(i)) for i in range(6)]
+    out = tmp_path / "results.jsonl"
+    with FakeOpenAI(fault_rate=1.0, faults=("bomb",)) as srv:
+        _run(items[:3], out, srv, max_reasks=0)
+    with FakeOpenAI(fault_rate=1.0, faults=("echo_auth",)) as srv:
+        _run(items[3:], out, srv, api_key=key)
+    text = out.read_text(encoding="utf-8")
+    got = latest_outcomes(out)
+    assert key not in text and key[:10] not in text and "Bearer [redacted]" in text
+    for i in range(6):
+        error = got[f"a{i}"]["error"]
+        assert error["type"] in ("OutputValidationError", "LLMError") and error["message"] and error["hint"]
 
 
 def test_common_text_field_names_and_text_field_option(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ briefing grounds (`fixture_briefing`). On top of that the server can:
 * inject faults on a deterministic fraction of calls (`fault_rate`, `seed`): 429 with Retry-After,
   500, connection reset (RST), a hang longer than the client's timeout, and (`faults=` including
   "trickle") an answer sent one byte every `trickle_s` seconds. The decision depends only on (seed,
-  prompt, how many times this prompt was seen), so it does not depend on request order;
+  prompt, how many times this prompt was seen), so it does not depend on request order; "bomb"
+  answers tool arguments nested 100,000 deep, "echo_auth" a 401 repeating the Authorization header;
 * bill what it serves: every answer it generates (hung and trickled ones included, as a provider
   bills tokens it generated for a client that went away) adds its usage to `billed_prompt` /
   `billed_completion`; `usage=False` leaves `usage` out of the answers (an unmetered endpoint);
@@ -143,6 +144,7 @@ class ServerState:
     trickle_s: float = 1.0
     faults: tuple[str, ...] = ("429", "500", "reset", "timeout")
     usage: bool = True
+    hold: threading.Event | None = None  # when given, chat requests wait (up to 60 s) until it is set
     billed_prompt: int = 0
     billed_completion: int = 0
     fabricated_in_batches: bool = True
@@ -250,6 +252,8 @@ class _Handler(BaseHTTPRequestHandler):
         prompt = json.dumps(body.get("messages"), ensure_ascii=False)
         with st.lock:
             st.counts["chat"] += 1
+        if st.hold is not None:
+            st.hold.wait(60)
         if POISON in prompt:
             with st.lock:
                 st.counts["poison"] += 1
@@ -266,7 +270,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, {"error": {"message": "fixture: internal error"}})
         if fault == "reset":
             return self._reset()
+        if fault == "echo_auth":  # a careless server repeating the credentials it was sent
+            auth = self.headers.get("Authorization", "")
+            return self._send(401, {"error": {"message": f"invalid credentials: {auth}", "type": "auth"}})
         answer = completion(body)
+        if fault == "bomb":  # JSON nested deeper than any parser's stack, as the tool arguments
+            call = answer["choices"][0]["message"]["tool_calls"][0]["function"]
+            call["arguments"] = '{"claims": ' + "[" * 100_000 + "]" * 100_000 + "}"
         # Billed as generated, with the usage the server knows even when it leaves it out.
         st.bill(answer)
         if not st.usage:
