@@ -127,6 +127,10 @@ def test_who_filters_and_pages_in_time_order(store_url: str) -> None:
         ] * 3
         assert [r.kind for r in store.claims(speaker="سامي العبدالله", kind="warning").items] == ["warning"]
         assert store.claims(speaker="nobody at all").items == []
+        with pytest.raises(InputError, match="unknown claim kind"):
+            store.claims(kind="rumour")
+        with pytest.raises(InputError, match="unknown conflict rule"):
+            store.conflicts(rule="vibes")
         seen, cursor = [], None
         while True:
             page = store.claims(limit=2, cursor=cursor)
@@ -244,3 +248,14 @@ def test_results_without_texts_are_reported_not_guessed(store_url: str, tmp_path
         report = store.add_results(results)
         assert report.added == 0 and "pass --articles" in report.problems[0].message
         assert report.problems[0].line == 1
+
+
+def test_sqlite_search_plans_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.store.store as store_module
+
+    with _fill(f"sqlite:///{tmp_path / 's.sqlite3'}") as store:
+        queries = ("الأزمة", "المحادثات", "البحيرة جولات", "نوفاليا")
+        few = {q: [r.id for r in store.claims(about=q, limit=2).items] for q in queries}
+        monkeypatch.setattr(store_module, "_FEW_MATCHES", 0)  # every search takes the index-walk plan
+        many = {q: [r.id for r in store.claims(about=q, limit=2).items] for q in queries}
+        assert few == many and all(few.values())

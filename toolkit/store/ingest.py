@@ -259,7 +259,13 @@ def ingest_paths(
             run.jsonl(path)
         else:
             run.json_file(path)
+    if run.report.claims >= OPTIMIZE_AFTER:
+        store.optimize()  # the planner's statistics must know the new rows (search join order)
     return run.report
+
+
+OPTIMIZE_AFTER = 5000
+"""Claims added by one `add_results` call after which planner statistics are refreshed."""
 
 
 class OutcomeSink:

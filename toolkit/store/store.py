@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from toolkit.errors import InputError
-from toolkit.schema import Attribution, Briefing, Claim, TextSpan
+from toolkit.schema import CLAIM_KINDS, Attribution, Briefing, Claim, TextSpan
 from toolkit.store import conflicts as cf
 from toolkit.store._db import Connection, StoreURL, connect, not_a_store, parse_url
 from toolkit.store.migrations import migrate
@@ -691,6 +691,8 @@ class ClaimStore:
             where.append(clause[0])
             params.append(clause[1])
         if kind:
+            if kind not in CLAIM_KINDS:
+                raise InputError(f"unknown claim kind {kind!r}", hint=f"use one of: {', '.join(CLAIM_KINDS)}")
             where.append("c.kind = ?")
             params.append(kind)
         if since:
@@ -822,6 +824,8 @@ class ClaimStore:
         Returns:
             The pairs, each with both claims.
         """
+        if rule and rule not in cf.RULES:
+            raise InputError(f"unknown conflict rule {rule!r}", hint=f"use one of: {', '.join(cf.RULES)}")
         cols = "k.rule, k.a, k.b, k.reason, k.topic"
         order = " ORDER BY {p}b DESC, {p}a DESC, {p}rule DESC LIMIT " + str(max(1, int(limit)))
         by_rule = " AND k.rule = ?" if rule else ""
@@ -864,6 +868,16 @@ class ClaimStore:
             f"SELECT {_CLAIM_COLUMNS} {_CLAIM_FROM} WHERE c.id IN ({marks})", sorted(ids)
         )
         return {int(r[0]): _row(r) for r in rows.fetchall()}
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (SQLite `PRAGMA optimize`, PostgreSQL `ANALYZE`).
+
+        Called after large ingests; PostgreSQL's autovacuum also does it on its own schedule.
+        """
+        if self._conn.dialect == "sqlite":
+            self._conn.execute("PRAGMA optimize")
+        else:
+            self._conn.execute("ANALYZE")
 
     def stats(self) -> dict[str, int]:
         """Counts of articles, claims, speakers and conflict pairs."""
