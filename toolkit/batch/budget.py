@@ -141,6 +141,7 @@ class Budget:
                 of its attempts (an engine passed in by the caller).
             zero_usage: With `fallback_cost`: the item reported attempts with no tokens (unmetered).
         """
+        zero_usage = zero_usage and self.price != (0.0, 0.0)  # the offline engine meters nothing
         if hold.attempts == 0 and (zero_usage or fallback_cost is not None):
             drawn, hold.remaining = hold.remaining, 0.0
             if zero_usage:
