@@ -204,26 +204,34 @@ def judge(new: ClaimFacts, old: ClaimFacts, rules: Sequence[str] = RULES) -> lis
     shared = new.topics & old.topics
     if not shared or new.id == old.id:
         return []
-    first, second = sorted((old, new), key=lambda c: (c.sort_key, c.id))
-    shown = dict(old.names) | dict(new.names)
-    topic = tuple(sorted(shown.get(k, k) for k in shared))
-    out = []
-    counted = _count_clash(first, second) if "quantity" in rules else None
-    if counted:
-        out.append(Pair("quantity", first.id, second.id, counted, topic))
-    denied = _denial_overlap(new, old, shared) if "denial" in rules else None
-    if denied:
-        out.append(Pair("denial", first.id, second.id, f"denial of a claim sharing: {denied}", topic))
-    stances = {stance(new.kind), stance(old.kind)}
+    first, second = (old, new) if (old.sort_key, old.id) <= (new.sort_key, new.id) else (new, old)
+    found: list[tuple[str, str]] = []  # (rule, reason): the cheap checks first, the pair built after
+    if "quantity" in rules and new.counts and old.counts:
+        counted = _count_clash(first, second)
+        if counted:
+            found.append(("quantity", counted))
+    if "denial" in rules:
+        denied = _denial_overlap(new, old, shared)
+        if denied:
+            found.append(("denial", f"denial of a claim sharing: {denied}"))
     if (
         "stance" in rules
         and new.speaker_id
         and new.speaker_id == old.speaker_id
         and new.article_id != old.article_id
-        and stances == {"hostile", "conciliatory"}
+        and {stance(new.kind), stance(old.kind)} == {"hostile", "conciliatory"}
     ):
-        out.append(Pair("stance", first.id, second.id, f"{first.kind} → {second.kind}", topic))
-    return out
+        found.append(("stance", f"{first.kind} → {second.kind}"))
+    if not found:
+        return []
+    shown = dict(old.names) | dict(new.names)
+    topic = tuple(sorted(shown.get(k, k) for k in shared))
+    return [Pair(rule, first.id, second.id, reason, topic) for rule, reason in found]
+
+
+@lru_cache(maxsize=65536)
+def _topic_stems(shared: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(t) for key in shared for t in key.split())
 
 
 def _denial_overlap(new: ClaimFacts, old: ClaimFacts, shared: frozenset[str]) -> str | None:
@@ -231,7 +239,7 @@ def _denial_overlap(new: ClaimFacts, old: ClaimFacts, shared: frozenset[str]) ->
         return None
     if new.speaker_id is not None and new.speaker_id == old.speaker_id:
         return None  # one speaker taking words back is the stance rule's business
-    topic_words = {stem(t) for key in shared for t in key.split()}
+    topic_words = _topic_stems(shared)
     a, b = new.words - topic_words, old.words - topic_words
     common = a & b
     if len(common) >= 2 and len(common) / len(a | b) >= DENIAL_OVERLAP:
