@@ -3,7 +3,8 @@
 Every operation gets generated requests, valid and invalid (positive and negative modes): no answer
 may be a 5xx, every status and body must be the documented one, invalid requests must be refused
 and valid ones accepted. The server runs the offline engine (no network, no model), with a token,
-on a real loopback socket, over a store holding the seeds' briefings. `KHULASA_FUZZ_EXAMPLES` (default 30) bounds the examples per operation.
+on a real loopback socket, over a store holding the seeds' briefings. `KHULASA_FUZZ_EXAMPLES` (default 30) bounds the examples per operation; generation is deterministic
+unless `KHULASA_FUZZ_RANDOM=1`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "fuzz-token"
 
 schema = schemathesis.openapi.from_path(ROOT / "schemas" / "openapi.json")
-schema.config.generation.update(max_examples=int(os.environ.get("KHULASA_FUZZ_EXAMPLES", "30")), database="none")
+# Deterministic by default, so CI runs the same examples every time; KHULASA_FUZZ_RANDOM=1 explores.
+schema.config.generation.update(
+    max_examples=int(os.environ.get("KHULASA_FUZZ_EXAMPLES", "30")),
+    database="none",
+    deterministic=os.environ.get("KHULASA_FUZZ_RANDOM") != "1",
+)
 
 
 @pytest.fixture(scope="module")

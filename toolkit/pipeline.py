@@ -6,15 +6,19 @@ downstream consumer (renderers, evals) uses them as they are.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from toolkit._version import __version__
 from toolkit.arabic import Sentence, has_arabic, split_sentences
-from toolkit.cache import request_key
+from toolkit.attribution import Attributed, Attributor, is_unknown_speaker, resolve_conflicts
 from toolkit.chunking import (
     ChunkPlan,
     asummarize_chunked,
@@ -26,7 +30,7 @@ from toolkit.chunking import (
 from toolkit.drafts import ClaimDraft
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, InputError
-from toolkit.grounding import Grounder, Located
+from toolkit.grounding import Grounder, Located, Span
 from toolkit.schema import Briefing, Claim, DroppedClaim, Evidence, Meta, Speaker
 
 MAX_CHARS = 200_000
@@ -34,10 +38,8 @@ MAX_CHARS = 200_000
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 
-try:
-    TOOLKIT_VERSION = version("khulasa")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    TOOLKIT_VERSION = "0+unknown"
+TOOLKIT_VERSION = __version__
+"""The khulasa version recorded in `meta.toolkit_version` (from toolkit/_version.py)."""
 
 _OFFLINE_NOTICE_SHOWN = False
 
@@ -171,6 +173,68 @@ def resolve_engine(
     return _openai_engine(model, base_url, api_key, options)
 
 
+_SHARED_MAX = 16
+_SHARED: OrderedDict[tuple[Any, ...], Engine] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_ENGINE_ENV = ("KHULASA_MODEL", "KHULASA_BASE_URL", "OPENAI_API_KEY", "KHULASA_MODE")
+
+
+def shared_engine(
+    model: str | None = None, base_url: str | None = None, options: EngineOptions | None = None
+) -> Engine:
+    """The engine `summarize()`/`asummarize()` use when none is passed: built once per configuration.
+
+    Building an engine builds its HTTP clients (TLS context, connection pool) and instructor's
+    patched function: tens of milliseconds of CPU, more than the rest of a call. So the engine for the
+    same arguments and environment is kept (the 16 most recent configurations) and reused by every
+    thread; its async clients are per event loop. They are closed at exit. With injected HTTP
+    clients (`http_client=`/`async_http_client=`) the engine is not kept: those clients are yours.
+
+    Args:
+        model: As for `resolve_engine`.
+        base_url: As for `resolve_engine`.
+        options: As for `resolve_engine`.
+
+    Returns:
+        The engine.
+
+    Raises:
+        ConfigurationError: The configuration is incomplete, with the variables to set.
+    """
+    options = options or EngineOptions()
+    key = (model, base_url, options, tuple(os.environ.get(name) for name in _ENGINE_ENV))
+    if options.http_client is not None or options.async_http_client is not None or not _hashable(key):
+        return resolve_engine(model, base_url, options)
+    with _SHARED_LOCK:
+        engine = _SHARED.get(key)
+        if engine is None:
+            engine = _SHARED[key] = resolve_engine(model, base_url, options)
+            while len(_SHARED) > _SHARED_MAX:
+                _SHARED.popitem(last=False)  # not closed: another thread may still be using it
+        _SHARED.move_to_end(key)
+    return engine
+
+
+def _hashable(key: tuple[Any, ...]) -> bool:
+    try:
+        hash(key)
+    except TypeError:  # e.g. a transport policy of the caller's own making
+        return False
+    return True
+
+
+@atexit.register
+def _close_shared_engines() -> None:
+    with _SHARED_LOCK:
+        engines = list(_SHARED.values())
+        _SHARED.clear()
+    for engine in engines:
+        close = getattr(engine, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
+
+
 def _openai_engine(
     model: str | None, base_url: str | None, api_key: str | None, options: EngineOptions
 ) -> Engine:
@@ -208,7 +272,8 @@ def _openai_engine(
 
 
 def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim], list[DroppedClaim]]:
-    claims: list[Claim] = []
+    """Evidence first (grounding), then who and said (attribution), then the drop rules."""
+    grounded: list[tuple[ClaimDraft, Span]] = []
     dropped: list[DroppedClaim] = []
     seen: set[tuple[int, int, str]] = set()
     for draft in result.draft.claims:
@@ -221,7 +286,23 @@ def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim
         if key in seen:  # the same evidence and speaker twice is one claim
             continue
         seen.add(key)
-        claims.append(_claim(f"c{len(claims) + 1}", draft, grounder.article, span))
+        grounded.append((draft, span))
+    attributed = Attributor.for_grounder(grounder, result.draft.entities).attribute(grounded)
+    resolve_conflicts(attributed)
+    claims: list[Claim] = []
+    for (draft, span), who in zip(grounded, attributed, strict=True):
+        if who.rule is not None:
+            dropped.append(
+                DroppedClaim(
+                    quote_ar=draft.quote_ar,
+                    speaker_ar=draft.speaker_ar,
+                    claim_ar=draft.claim_ar,
+                    reason=who.reason or who.rule,
+                    rule=who.rule,
+                )
+            )
+            continue
+        claims.append(_claim(f"c{len(claims) + 1}", draft, grounder.article, span, who))
     return claims, dropped
 
 
@@ -240,15 +321,23 @@ def _dropped(draft: ClaimDraft, located: Located, *, salvaged: bool) -> DroppedC
     )
 
 
-def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
+def _speaker(draft: ClaimDraft, who: Attributed) -> Speaker:
+    if who.resolution == "unresolved":
+        # Never shown as a name: the renderers say "speaker unresolved".
+        name = "" if is_unknown_speaker(draft.speaker_ar) else draft.speaker_ar
+        return Speaker(name_ar=name, resolution="unresolved", mention=who.mention)
+    return Speaker(
+        name_ar=draft.speaker_ar,
+        name_en=draft.speaker_en,
+        role=draft.speaker_role,
+        mention=who.mention,
+    )
+
+
+def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Span, who: Attributed) -> Claim:
     return Claim(
         id=claim_id,
-        speaker=Speaker(
-            name_ar=draft.speaker_ar,
-            name_en=draft.speaker_en,
-            role=draft.speaker_role,
-            resolution="unresolved" if draft.unresolved else "resolved",
-        ),
+        speaker=_speaker(draft, who),
         claim_ar=draft.claim_ar,
         claim_en=draft.claim_en,
         kind=draft.kind,
@@ -263,6 +352,8 @@ def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
             method=span.method,
             score=round(span.score, 2),
         ),
+        cue=who.cue,
+        attribution=who.attribution,
     )
 
 
@@ -357,7 +448,7 @@ def summarize(
     """
     started = time.perf_counter()
     article, sentences, grounder = _prepare(text, max_chars)
-    engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    engine = engine or shared_engine(model, base_url, EngineOptions(**options))
     plans = _chunk_plans(engine, sentences, len(article), chunk_chars)
     if plans:  # long article: chunk, ground per chunk with global offsets, merge (toolkit.chunking)
         return summarize_chunked(
@@ -381,7 +472,7 @@ async def asummarize(
     """Async twin of `summarize` (same arguments, same result, same errors)."""
     started = time.perf_counter()
     article, sentences, grounder = _prepare(text, max_chars)
-    engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    engine = engine or shared_engine(model, base_url, EngineOptions(**options))
     plans = _chunk_plans(engine, sentences, len(article), chunk_chars)
     if plans:
         return await asummarize_chunked(
@@ -404,6 +495,8 @@ def cache_key(engine: Engine, text: str, *, chunk_chars: int | None = None) -> s
     Returns:
         A hex sha256 (see `toolkit.cache.request_key`).
     """
+    from toolkit.cache import request_key  # sqlite3 and the cache load only for callers that cache
+
     limit = chunk_limit(engine, chunk_chars)
     merge = merge_prompt_version() if limit is not None and len(text) > limit else None
     return request_key(engine, text, chunk_chars=limit, merge_prompt=merge)

@@ -37,17 +37,19 @@ EntityType = Literal["person", "organization", "location", "event", "other"]
 
 GroundingMethod = Literal["exact", "fuzzy"]
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 """Version of the output format. 2.0: the attribution triple (speaker mention, cue, evidence spans),
-`Speaker.resolution`, `Claim.attribution` and typed drop rules. Bumped on every schema change."""
+`Speaker.resolution`, `Claim.attribution` and typed drop rules; 2.1: span method `lexicon`.
+Bumped on every schema change."""
 
-SpanMethod = Literal["exact", "alias", "antecedent", "fuzzy"]
+SpanMethod = Literal["exact", "alias", "antecedent", "fuzzy", "lexicon"]
 """How the toolkit found a speaker-mention or cue span in the article.
 
 exact: the words as given, after Arabic folding; alias: another form of the same name (ال dropped,
 title stripped, the surname alone when the full name is in the article, a known alias); antecedent:
 a pronoun-only follow-up (وأضاف، وزاد) inherits the mention of the claim it continues; fuzzy: aligned
-by similarity on whole words.
+by similarity on whole words; lexicon: a cue the toolkit found itself from its reporting-verb and
+source-phrase lexicon (or the colon before a quotation), with no cue words given.
 """
 
 SpeakerResolution = Literal["resolved", "unresolved"]
@@ -82,6 +84,12 @@ nearer.
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Label(_Model):
+    # Built on first use: only evals and `seeds check` read labels, and building these seven models
+    # at import cost every `khulasa summarize` ~5 ms of CPU.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class TextSpan(_Model):
@@ -337,7 +345,7 @@ class Briefing(_Model):
 # --- the seed-label format (hand-labeled gold in seeds/<id>/label.json) -------------------------
 
 
-class LabelSpan(_Model):
+class LabelSpan(_Label):
     """A gold span of the article: article[start:end] must equal text."""
 
     start: int = Field(ge=0, description="Character offset where the span starts.")
@@ -345,7 +353,7 @@ class LabelSpan(_Model):
     text: str = Field(min_length=1, description="The span's text, equal to article[start:end].")
 
 
-class LabelSpeaker(_Model):
+class LabelSpeaker(_Label):
     """The gold speaker of a claim, with every acceptable English name."""
 
     name_ar: str = Field(description="The speaker's name as written in the article.")
@@ -362,7 +370,7 @@ class LabelSpeaker(_Model):
     )
 
 
-class LabelEvidence(_Model):
+class LabelEvidence(_Label):
     """Gold evidence span: article[start:end] must equal quote."""
 
     start: int = Field(ge=0, description="Character offset where the evidence starts.")
@@ -370,7 +378,7 @@ class LabelEvidence(_Model):
     quote: str = Field(min_length=1, description="The evidence text, equal to article[start:end].")
 
 
-class LabelClaim(_Model):
+class LabelClaim(_Label):
     """One gold claim."""
 
     id: str = Field(description="Claim id unique within the seed, e.g. 'c1'.")
@@ -383,7 +391,7 @@ class LabelClaim(_Model):
     cue: LabelSpan | None = Field(default=None, description="Gold cue: the reporting verb or phrase.")
 
 
-class LabelKeyFact(_Model):
+class LabelKeyFact(_Label):
     """A fact a good summary must carry, with the terms or numbers that show it is there."""
 
     id: str = Field(description="Key-fact id unique within the seed, e.g. 'k1'.")
@@ -395,7 +403,7 @@ class LabelKeyFact(_Model):
     )
 
 
-class LabelEntity(_Model):
+class LabelEntity(_Label):
     """One gold entity with its aliases."""
 
     name_ar: str = Field(description="The name as written in the article.")
@@ -404,7 +412,7 @@ class LabelEntity(_Model):
     aliases: list[str] = Field(default_factory=list, description="Other Arabic and English forms.")
 
 
-class SeedLabel(_Model):
+class SeedLabel(_Label):
     """The hand label of one seed article (seeds/<id>/label.json)."""
 
     id: str = Field(description="Same as the seed's folder name.")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
-from toolkit.arabic import fold_text
+from toolkit.evals.caches import folded
 from toolkit.evals.cases import EvalCase
 from toolkit.evals.matching import IOU_THRESHOLD as IOU_THRESHOLD
 from toolkit.evals.matching import ClaimMatch as ClaimMatch
@@ -76,9 +76,10 @@ class Grounding:
     """grounding_rate: share of predicted claims whose evidence is real — ``0 ≤ start < end ≤
     len(article)`` and ``fold(article[start:end]) == fold(evidence.quote_ar)``.
     grounding_exact / grounding_fuzzy split that share by ``evidence.method`` (they sum to
-    grounding_rate). dropped_rate: claims the pipeline dropped as ungrounded over all claims the
-    engine proposed (kept + dropped) — the pipeline only keeps grounded claims, so this is where an
-    engine's invented quotes show. None without predicted/proposed claims."""
+    grounding_rate). dropped_rate: claims the pipeline dropped (any rule: ungrounded evidence, a
+    speaker not in the article, two speakers for one evidence…) over all claims the engine proposed
+    (kept + dropped) — the pipeline only keeps grounded claims, so this is where an engine's invented
+    quotes and speakers show. None without predicted/proposed claims."""
 
     name = "grounding"
     directions: ClassVar[dict[str, str | None]] = {
@@ -97,7 +98,7 @@ class Grounding:
         exact = fuzzy = 0
         for c in b.claims:
             s, e = c.evidence.start, c.evidence.end
-            if 0 <= s < e <= len(article) and fold_text(article[s:e]) == fold_text(c.evidence.quote_ar):
+            if 0 <= s < e <= len(article) and folded(article[s:e]) == folded(c.evidence.quote_ar):
                 exact += c.evidence.method == "exact"
                 fuzzy += c.evidence.method == "fuzzy"
         n, dropped = len(b.claims), len(b.meta.dropped_claims)
@@ -297,6 +298,7 @@ class Usage:
 
 def default_evaluators() -> Sequence[Evaluator]:
     """Every evaluator, in report order."""
+    from toolkit.evals.attribution import AttributionFlags, RoleSpans
     from toolkit.evals.summary import KeyFactRecall, NumberConsistency, RougeChrf, SummaryLength
 
     return (
@@ -305,6 +307,8 @@ def default_evaluators() -> Sequence[Evaluator]:
         ClaimMatchEvaluator(),
         SpeakerAccuracy(),
         SpeakerResolution(),
+        RoleSpans(),
+        AttributionFlags(),
         KindAccuracy(),
         EntityMatch(),
         RougeChrf(),

@@ -20,7 +20,15 @@ import jinja2
 
 from toolkit.arabic import has_arabic
 from toolkit.errors import InputError
-from toolkit.render._text import NameIndex, fold, group_by_speaker, speaker_index
+from toolkit.render._text import (
+    UNRESOLVED,
+    NameIndex,
+    flag_notes,
+    fold,
+    group_by_speaker,
+    is_unresolved,
+    speaker_index,
+)
 from toolkit.schema import Briefing, Claim, Entity
 
 NO_ENGLISH = "English requires an LLM"
@@ -114,6 +122,8 @@ def _needs_note(briefings: Sequence[Briefing]) -> bool:
 
 
 def _speaker(claim: Claim, index: NameIndex) -> str:
+    if is_unresolved(claim):
+        return UNRESOLVED
     english = index.english(claim.speaker.name_ar, claim.speaker.name_en)
     name = _line(english) if english else _iso(_line(claim.speaker.name_ar))
     role = claim.speaker.role
@@ -126,6 +136,12 @@ def _conditional(claim: Claim) -> str:
     if claim.condition and claim.condition.strip():
         return f"yes: {_iso(_line(claim.condition))}"
     return "yes (condition not stated)"
+
+
+def _flagged(claim: Claim) -> str:
+    """ **Check:** …, when the toolkit flagged the claim for review (too far apart, unsupported)."""
+    notes = flag_notes(claim)
+    return f" **Check:** {_iso('; '.join(notes))}." if notes else ""
 
 
 @dataclass(frozen=True)
@@ -144,7 +160,7 @@ class _Row:
         via = _iso(_line(claim.attributed_via)) if claim.attributed_via else "direct"
         return cls(
             speaker=_cell(_speaker(claim, index)),
-            claim=_cell(_en_or_ar(claim.claim_en, claim.claim_ar)),
+            claim=_cell(_en_or_ar(claim.claim_en, claim.claim_ar) + _flagged(claim)),
             kind=claim.kind,
             conditional=_cell(_conditional(claim)),
             via=_cell(via),
@@ -246,13 +262,12 @@ def _render_digest(briefings: Sequence[Briefing]) -> str:
     by_speaker = []
     for claims in groups:
         first = claims[0].speaker
-        english = speakers.english(first.name_ar, first.name_en)
+        english = None if is_unresolved(claims[0]) else speakers.english(first.name_ar, first.name_en)
+        name = f"{_line(english)} ({_iso(_line(first.name_ar))})" if english else _iso(_line(first.name_ar))
         roles = sorted({_line(c.speaker.role) for c in claims if c.speaker.role and c.speaker.role.strip()})
         by_speaker.append(
             {
-                "name": f"{_line(english)} ({_iso(_line(first.name_ar))})"
-                if english
-                else _iso(_line(first.name_ar)),
+                "name": UNRESOLVED if is_unresolved(claims[0]) else name,
                 "roles": roles,
                 "n_claims": len(claims),
                 "n_articles": len({article_of[id(c)] for c in claims}),
