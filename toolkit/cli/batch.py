@@ -58,7 +58,9 @@ def batch_command(
     text_field: Annotated[
         str | None,
         typer.Option(
-            "--text-field", help="JSONL field with the text (default: text, article, article_ar, content)."
+            "--text-field",
+            metavar="NAME",
+            help="JSONL field with the text (default: text, article, article_ar, content).",
         ),
     ] = None,
     chunk_chars: opt.ChunkChars = None,
