@@ -1,29 +1,58 @@
-"""Benchmark folding, sentence splitting and grounding on the seed article and a 10k-word article.
+"""Grounding accuracy on LLM-like edits of real quotes, and grounding speed on a 10k-word article.
 
-Run: ``python benchmarks/grounding.py`` from the repository root. Prints one row per case with the
-median of several runs (milliseconds) and how many quotes were found exact / fuzzy / not at all.
-The synthetic article is built deterministically (fixed seed) from the sentences below.
+Run: ``python benchmarks/grounding.py`` from the repository root (``--json`` for machine-readable
+rows, ``--per-source`` for one table per article source).
+
+Accuracy. From each article, excerpts of 4-14 consecutive words inside one sentence are taken
+(deterministically, fixed seed; an excerpt whose folded text occurs twice in its article is skipped, so
+its true span is unambiguous) and edited the way a model copies quotes:
+
+- ``verbatim``: the excerpt as it is, edge punctuation included (a trailing «،» or «».» is part of it);
+- spelling variants, which folding should absorb: ``hamza`` (أ/إ/آ ↔ ا), ``ya`` (final ي → ى),
+  ``ta-marbuta`` (ة → ه), ``tashkeel`` (harakat added, or removed), ``digits`` (the other digit
+  script), ``quote-marks`` (the excerpt wrapped in « » or “ ” that the article does not have there,
+  or its « » written as "), ``tatweel``;
+- one-word edits: ``word-dropped``, ``word-changed`` (another word of the article), ``word-added``,
+  ``typo`` (a letter dropped, doubled or swapped), ``clitic-dropped`` (وقال → قال at the start);
+- adversarial quotes that must never ground: ``negated`` (a negation inserted or removed),
+  ``number-changed``, ``foreign`` (an excerpt of another article, or a fabricated sentence),
+  ``trivial`` (one or two words, a fragment starting inside a word, a one-word ellipsis part).
+
+For each kind the table gives the share accepted and the share whose span equals the excerpt's true
+span exactly (``exact-offset``). Seeds are the project's test set; the external articles (EASC,
+XL-Sum; read from ``../shared/``, never copied) are reported separately as unseen text.
+
+Speed. 50 quotes (exact, spelling-altered, one-typo, fabricated) against a synthetic 10,000-word
+article with one `Grounder` (built inside the timed region, article fold included), median of 15 runs;
+also fold and sentence segmentation alone, and the seed article.
+
+The case generator uses only its own tokenisation (not toolkit's segmentation), so the same cases can
+be run against an older toolkit (`--baseline-note` labels such a run).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
+import re
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from toolkit.arabic import fold, split_sentences
-from toolkit.grounding import Grounder
-
 ROOT = Path(__file__).resolve().parents[1]
-SEED_PATHS = [
-    ROOT / "seeds" / "eastern-ghouta-macron-putin" / "article.txt",
-    Path("/work/shared/seed-article/eastern-ghouta-macron-putin.txt"),
-]
+sys.path.insert(0, str(ROOT))
+
+from toolkit.arabic import fold, split_sentences  # noqa: E402
+from toolkit.grounding import Grounder  # noqa: E402
+
+EXTERNAL = ROOT.parent / "shared" / "data" / "external" / "ar-news-human-summaries.jsonl"
+
+# --- the synthetic 10k-word article (speed) --------------------------------------------------------
 
 SUBJECTS = [
     "الرئيس الفرنسي",
@@ -91,9 +120,11 @@ def synthetic_article(words: int = 10_000, seed: int = 13) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _diacritize(text: str, rng: random.Random) -> str:
-    marks = "\u064e\u064f\u0650\u0651\u0652\u064b"
-    return "".join(c + (rng.choice(marks) if c.isalpha() and rng.random() < 0.4 else "") for c in text)
+MARKS = "\u064e\u064f\u0650\u0651\u0652\u064b"
+
+
+def _diacritize(text: str, rng: random.Random, rate: float = 0.4) -> str:
+    return "".join(c + (rng.choice(MARKS) if c.isalpha() and rng.random() < rate else "") for c in text)
 
 
 def make_quotes(article: str, n: int = 50, seed: int = 7) -> list[str]:
@@ -141,8 +172,8 @@ def _median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def bench(name: str, article: str, quotes: list[str], runs: int = 15) -> dict[str, object]:
-    """Time fold, segment and grounding of all quotes (fresh Grounder each run).
+def bench_speed(name: str, article: str, quotes: list[str], runs: int = 15) -> dict[str, object]:
+    """Time fold, segmentation and grounding of all quotes with one Grounder per run.
 
     Args:
         name: Case name for the table.
@@ -156,16 +187,10 @@ def bench(name: str, article: str, quotes: list[str], runs: int = 15) -> dict[st
     sentences = split_sentences(article)
 
     def ground_all() -> list[object]:
-        g = Grounder(article, sentences)
+        g = Grounder(article, sentences)  # the Grounder's own fold of the article is included
         return [g.find(q) for q in quotes]
 
-    def total() -> list[object]:
-        g = Grounder(article)
-        return [g.find(q) for q in quotes]
-
-    spans = Grounder(article).find
-    methods = [getattr(spans(q), "method", "none") for q in quotes]
-    # "ground" includes the Grounder's own fold of the article; "total" is the end-to-end time.
+    found = ground_all()
     return {
         "case": name,
         "words": len(article.split()),
@@ -173,32 +198,360 @@ def bench(name: str, article: str, quotes: list[str], runs: int = 15) -> dict[st
         "fold ms": _median_ms(lambda: fold(article), runs),
         "segment ms": _median_ms(lambda: split_sentences(article), runs),
         "ground ms": _median_ms(ground_all, runs),
-        "total ms": _median_ms(total, runs),
-        "exact": methods.count("exact"),
-        "fuzzy": methods.count("fuzzy"),
-        "none": methods.count("none"),
+        "found": sum(1 for s in found if s is not None),
     }
 
 
-def main() -> None:
-    """Print the benchmark table."""
+# --- accuracy cases ---------------------------------------------------------------------------------
+
+GROUPS = {
+    "verbatim": ["verbatim"],
+    "spelling": ["hamza", "ya", "ta-marbuta", "tashkeel", "digits", "quote-marks", "tatweel"],
+    "one-word": ["word-dropped", "word-changed", "word-added", "typo", "clitic-dropped"],
+    "adversarial": ["negated", "number-changed", "foreign", "trivial"],
+}
+ADVERSARIAL = set(GROUPS["adversarial"])
+PER_ARTICLE = {  # cases per kind per article (the seeds: 12 articles; external: 40)
+    "seeds": 2,
+    "external": 1,
+}
+_TOKEN_RE = re.compile(r"\S+")
+_TERMINAL_RE = re.compile(r"[.!?؟…]+[»”\")]*$")
+_NEGATION_WORDS = ("لا", "لم", "لن", "ليس", "غير", "عدم", "بدون", "ما", "دون")
+_INSERTED = ["قد", "أيضاً", "جداً", "كذلك", "فعلاً", "حالياً"]
+_HAS_DIGIT = re.compile(r"[0-9٠-٩]")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One quote to ground and its true span (None for adversarial quotes)."""
+
+    source: str
+    article_id: str
+    kind: str
+    quote: str
+    truth: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class _Excerpt:
+    start: int
+    end: int
+    tokens: list[tuple[int, int]]  # (start, end) of each whitespace token
+
+
+class _Article:
+    def __init__(self, source: str, article_id: str, text: str) -> None:
+        self.source, self.id, self.text = source, article_id, text
+        self.folded = fold(text).text
+        self.tokens = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        # Runs of tokens inside one sentence: a token ending in a terminator or a line break ends a run.
+        self.runs: list[list[tuple[int, int]]] = []
+        run: list[tuple[int, int]] = []
+        for i, (a, b) in enumerate(self.tokens):
+            run.append((a, b))
+            nxt = self.tokens[i + 1][0] if i + 1 < len(self.tokens) else len(text)
+            if _TERMINAL_RE.search(text[a:b]) or "\n" in text[b:nxt]:
+                self.runs.append(run)
+                run = []
+        if run:
+            self.runs.append(run)
+
+    def unique(self, quote: str) -> bool:
+        fq = fold(quote).text.strip()
+        first = self.folded.find(fq)
+        return first >= 0 and self.folded.find(fq, first + 1) < 0
+
+    def excerpt(self, rng: random.Random, lo: int = 4, hi: int = 14) -> _Excerpt | None:
+        runs = [r for r in self.runs if len(r) >= lo + 1]
+        for _ in range(30):
+            if not runs:
+                return None
+            run = rng.choice(runs)
+            k = rng.randint(lo, min(hi, len(run)))
+            i = rng.randint(0, len(run) - k)
+            toks = run[i : i + k]
+            ex = _Excerpt(toks[0][0], toks[-1][1], toks)
+            edge_words = (self.text[a:b] for a, b in (toks[0], toks[-1]))
+            visible_edges = all(any(c.isalnum() for c in fold(w).text) for w in edge_words)
+            if visible_edges and self.unique(self.text[ex.start : ex.end]):
+                return ex
+        return None
+
+    def words(self, ex: _Excerpt) -> list[str]:
+        return [self.text[a:b] for a, b in ex.tokens]
+
+
+def _is_plain(word: str) -> bool:
+    """An Arabic word without punctuation, digits or negation (safe to edit in a one-word edit)."""
+    return word.isalpha() and len(word) >= 2 and word not in _NEGATION_WORDS
+
+
+def _interior(words: list[str], rng: random.Random) -> int | None:
+    idx = [i for i in range(1, len(words) - 1) if _is_plain(words[i])]
+    return rng.choice(idx) if idx else None
+
+
+def _spelling(kind: str, art: _Article, ex: _Excerpt, rng: random.Random) -> str | None:
+    q = art.text[ex.start : ex.end]
+    if kind == "hamza":
+        out = re.sub("[أإآ]", "ا", q) if re.search("[أإآ]", q) else re.sub(r"(?<!\S)ا", "أ", q, count=1)
+    elif kind == "ya":
+        out = re.sub(r"ي(?=\s|$)", "ى", q)
+    elif kind == "ta-marbuta":
+        out = q.replace("ة", "ه")
+    elif kind == "tashkeel":
+        stripped = "".join(c for c in q if c not in MARKS + "\u064c\u064d\u0670")
+        out = stripped if stripped != q else _diacritize(q, rng)
+    elif kind == "digits":
+        if not _HAS_DIGIT.search(q):
+            return None
+        out = q.translate(str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", "٠١٢٣٤٥٦٧٨٩0123456789"))
+    elif kind == "quote-marks":
+        if "«" in q or "»" in q:
+            out = q.replace("«", '"').replace("»", '"')
+        else:
+            before = art.text[ex.start - 1] if ex.start else " "
+            after = art.text[ex.end] if ex.end < len(art.text) else " "
+            if before in "«“\"'(" or after in "»”\"')" or not q[-1].isalnum():
+                return None  # the article has marks there: that would be the article's punctuation
+            out = rng.choice(["«{}»", "“{}”", '"{}"']).format(q)
+    elif kind == "tatweel":
+        out = q.replace("ل", "لـ", 2)
+    else:
+        raise ValueError(kind)
+    return out if out != q else None
+
+
+def _one_word(kind: str, art: _Article, ex: _Excerpt, rng: random.Random, vocab: list[str]) -> str | None:
+    words = art.words(ex)
+    if kind == "clitic-dropped":
+        first = words[0]
+        if not (first[:1] in ("و", "ف") and len(first) >= 5 and first[1:].isalpha()):
+            return None
+        return " ".join([first[1:], *words[1:]])
+    i = _interior(words, rng)
+    if i is None:
+        return None
+    if kind == "word-dropped":
+        out = words[:i] + words[i + 1 :]
+    elif kind == "word-changed":
+        out = [*words[:i], rng.choice([v for v in vocab if v != words[i]]), *words[i + 1 :]]
+    elif kind == "word-added":
+        out = [*words[:i], rng.choice(_INSERTED), *words[i:]]
+    elif kind == "typo":
+        w = words[i]
+        j = rng.randrange(len(w))
+        op = rng.choice(["drop", "double", "swap"])
+        if op == "drop" and len(w) > 3:
+            w = w[:j] + w[j + 1 :]
+        elif op == "swap" and j + 1 < len(w):
+            w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+        else:
+            w = w[: j + 1] + w[j] + w[j + 1 :]
+        out = [*words[:i], w, *words[i + 1 :]]
+    else:
+        raise ValueError(kind)
+    quote = " ".join(out)
+    return quote if fold(quote).text not in art.folded else None
+
+
+def _adversarial(kind: str, art: _Article, rng: random.Random, others: list[_Article]) -> str | None:
+    ex = art.excerpt(rng, lo=5)
+    if ex is None:
+        return None
+    words = art.words(ex)
+    if kind == "negated":
+        negs = [i for i, w in enumerate(words) if w in _NEGATION_WORDS[:8]]
+        if negs and rng.random() < 0.5:
+            i = rng.choice(negs)
+            out = words[:i] + words[i + 1 :]
+        else:
+            i = _interior(words, rng)
+            if i is None:
+                return None
+            out = [*words[:i], rng.choice(["لا", "لم", "لن", "غير", "ليس", "عدم"]), *words[i:]]
+    elif kind == "number-changed":
+        nums = [i for i, w in enumerate(words) if _HAS_DIGIT.search(w)]
+        if not nums:
+            return None
+        i = rng.choice(nums)
+        out = list(words)
+        bump = rng.randint(1, 8)
+        out[i] = re.sub("[0-9٠-٩]", lambda m: str((int(m.group()) + bump) % 10), words[i], count=1)
+    elif kind == "foreign":
+        if rng.random() < 0.3:
+            out = [rng.choice(FABRICATED)]
+        else:
+            other = rng.choice(others)
+            oex = other.excerpt(rng, lo=6)
+            if oex is None:
+                return None
+            out = other.words(oex)
+    elif kind == "trivial":
+        choice = rng.choice(["one", "two", "fragment", "ellipsis"])
+        if choice == "one":
+            out = [words[1]]
+        elif choice == "two":
+            out = words[1:3]
+        elif choice == "fragment":
+            first = next((i for i, w in enumerate(words[:-2]) if w.isalpha() and len(w) >= 5), None)
+            if first is None:
+                return None
+            out = [words[first][2:], *words[first + 1 : first + 3]]
+        else:
+            out = [words[0], "...", *words[2:5]]
+    else:
+        raise ValueError(kind)
+    quote = " ".join(out)
+    return quote if fold(quote).text.strip() not in art.folded else None
+
+
+def build_cases(articles: list[_Article], per_kind: int, seed: int = 10) -> list[Case]:
+    """Generate ``per_kind`` cases of every kind from each article (skipping kinds that do not apply).
+
+    Args:
+        articles: The articles of one source.
+        per_kind: Cases per kind per article.
+        seed: Random seed.
+
+    Returns:
+        The cases.
+    """
+    rng = random.Random(seed)
+    cases: list[Case] = []
+    for art in articles:
+        others = [a for a in articles if a is not art]
+        vocab = sorted({w for w in re.findall(r"\w+", art.text) if w.isalpha() and len(w) >= 3})
+        for group, kinds in GROUPS.items():
+            for kind in kinds:
+                for _ in range(per_kind):
+                    cases.extend(_one_case(group, kind, art, rng, others, vocab))
+    return cases
+
+
+def _one_case(
+    group: str, kind: str, art: _Article, rng: random.Random, others: list[_Article], vocab: list[str]
+) -> Iterator[Case]:
+    for _ in range(8):  # a few tries to find an excerpt the edit applies to
+        if group == "adversarial":
+            quote = _adversarial(kind, art, rng, others)
+            if quote is not None:
+                yield Case(art.source, art.id, kind, quote, None)
+                return
+            continue
+        ex = art.excerpt(rng)
+        if ex is None:
+            return
+        if group == "verbatim":
+            quote: str | None = art.text[ex.start : ex.end]
+        elif group == "spelling":
+            quote = _spelling(kind, art, ex, rng)
+        else:
+            quote = _one_word(kind, art, ex, rng, vocab)
+        if quote is not None:
+            yield Case(art.source, art.id, kind, quote, (ex.start, ex.end))
+            return
+
+
+def load_articles() -> dict[str, list[_Article]]:
+    """The seed articles (test set) and, when ``../shared`` is there, the external articles."""
+    sources: dict[str, list[_Article]] = {"seeds": []}
+    for path in sorted((ROOT / "seeds").glob("*/article.txt")):
+        sources["seeds"].append(_Article("seeds", path.parent.name, path.read_text(encoding="utf-8")))
+    if EXTERNAL.exists():
+        lines = EXTERNAL.read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        sources["external"] = [_Article("external", r["id"], r["article_ar"]) for r in rows]
+    return sources
+
+
+def score(cases: list[Case], articles: dict[str, _Article]) -> dict[str, dict[str, float]]:
+    """Ground every case with one Grounder per article; per kind: n, accepted, exact-offset.
+
+    Args:
+        cases: The cases.
+        articles: Article by id.
+
+    Returns:
+        kind -> {"n", "accepted", "exact"} (shares in [0, 1]).
+    """
+    grounders: dict[str, Grounder] = {}
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for case in cases:
+        g = grounders.setdefault(case.article_id, Grounder(articles[case.article_id].text))
+        span = g.find(case.quote)
+        row = tally[case.kind]
+        row[0] += 1
+        row[1] += span is not None
+        row[2] += span is not None and case.truth == (span.start, span.end)
+    return {k: {"n": n, "accepted": a / n, "exact": e / n} for k, (n, a, e) in tally.items()}
+
+
+def _group_rows(result: dict[str, dict[str, float]]) -> list[tuple[str, int, float, float]]:
     rows = []
-    seed_path = next((p for p in SEED_PATHS if p.exists()), None)
-    if seed_path is not None:
-        seed = seed_path.read_text(encoding="utf-8")
-        rows.append(bench("seed article", seed, make_quotes(seed)))
-    big = synthetic_article()
-    rows.append(bench("synthetic 10k", big, make_quotes(big)))
+    for group, kinds in GROUPS.items():
+        present = [k for k in kinds if k in result]
+        for kind in present:
+            r = result[kind]
+            rows.append((f"  {kind}", int(r["n"]), r["accepted"], r["exact"]))
+        n = sum(int(result[k]["n"]) for k in present)
+        if n:
+            acc = sum(result[k]["accepted"] * result[k]["n"] for k in present) / n
+            ex = sum(result[k]["exact"] * result[k]["n"] for k in present) / n
+            rows.append((f"{group} (all)", n, acc, ex))
+    return rows
+
+
+def _print_accuracy(title: str, result: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    print(f"| {'kind':<18} | {'n':>4} | {'accepted':>8} | {'exact-offset':>12} |")
+    print(f"|{'-' * 20}|{'-' * 6}|{'-' * 10}|{'-' * 14}|")
+    for name, n, acc, ex in _group_rows(result):
+        print(f"| {name:<18} | {n:>4} | {acc:>8.1%} | {ex:>12.1%} |")
+
+
+def _print_speed(rows: list[dict[str, object]]) -> None:
     headers = list(rows[0])
-    print(" | ".join(f"{h:>13}" if i else f"{h:<14}" for i, h in enumerate(headers)))
-    print("-" * (16 * len(headers)))
+    print("\n| " + " | ".join(headers) + " |")
+    print("|" + "|".join("---" for _ in headers) + "|")
     for row in rows:
-        cells = []
-        for i, h in enumerate(headers):
-            v = row[h]
-            cell = f"{v:.2f}" if isinstance(v, float) else str(v)
-            cells.append(f"{cell:>13}" if i else f"{cell:<14}")
-        print(" | ".join(cells))
+        print("| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the accuracy tables and the speed table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--per-source", action="store_true", help="a table per source (seeds, external)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the timing runs")
+    args = parser.parse_args(argv)
+
+    sources = load_articles()
+    by_id = {a.id: a for arts in sources.values() for a in arts}
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    all_cases: list[Case] = []
+    for name, arts in sources.items():
+        cases = build_cases(arts, PER_ARTICLE[name])
+        all_cases.extend(cases)
+        results[name] = score(cases, by_id)
+    results["all"] = score(all_cases, by_id)
+    speed: list[dict[str, object]] = []
+    if not args.no_speed:
+        seed = (ROOT / "seeds" / "eastern-ghouta-macron-putin" / "article.txt").read_text(encoding="utf-8")
+        speed.append(bench_speed("seed article", seed, make_quotes(seed)))
+        big = synthetic_article()
+        speed.append(bench_speed("synthetic 10k", big, make_quotes(big)))
+    if args.json:
+        print(json.dumps({"accuracy": results, "speed": speed}, ensure_ascii=False, indent=1))
+        return
+    names = list(sources) if args.per_source else []
+    for name in [*names, "all"]:
+        n = sum(int(r["n"]) for r in results[name].values())
+        label = {"seeds": "seeds (test set)", "external": "external articles (EASC + XL-Sum, unseen)"}
+        _print_accuracy(f"{label.get(name, 'all sources')}: {n} cases", results[name])
+    if speed:
+        _print_speed(speed)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from toolkit._evidence import negations, numbers
-from toolkit.arabic import fold
+from toolkit.arabic import TASHKEEL, fold
 from toolkit.drafts import BriefingDraft, ClaimDraft, DraftContext
 from toolkit.engines.base import EngineResult
 from toolkit.grounding import FUZZY_THRESHOLD, MIN_WORDS, Grounder, Located
@@ -215,3 +217,41 @@ def test_pipeline_records_the_rule_and_the_message() -> None:
         ("ظامية على معظمها", "not_on_word_boundaries"),
     ]
     assert briefing.meta.dropped_claims[0].reason == G.locate("في").message
+
+
+# --- property: an accepted span never starts or ends inside a word ---------------------------------
+
+ARTICLES = [GHOUTA, BANK] + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*/article.txt"))[:4]]
+GROUNDERS = {id(a): Grounder(a, min_words=1) for a in ARTICLES}
+
+
+def _wordish(c: str) -> bool:
+    return c.isalnum() or c in TASHKEEL
+
+
+def _on_word_boundaries(article: str, start: int, end: int) -> bool:
+    starts_clean = start == 0 or not (_wordish(article[start - 1]) and _wordish(article[start]))
+    ends_clean = end == len(article) or not (_wordish(article[end - 1]) and _wordish(article[end]))
+    return starts_clean and ends_clean
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data())
+def test_property_accepted_spans_start_and_end_on_word_boundaries(data: st.DataObject) -> None:
+    article = data.draw(st.sampled_from(ARTICLES))
+    # Any slice of the article, cut anywhere (mostly inside words), then maybe edited.
+    a = data.draw(st.integers(0, len(article) - 2))
+    b = data.draw(st.integers(a + 1, min(len(article), a + 120)))
+    quote = article[a:b]
+    edit = data.draw(st.sampled_from(["none", "drop", "double", "wrap"]))
+    if edit != "none" and len(quote) > 2:
+        k = data.draw(st.integers(0, len(quote) - 1))
+        quote = {
+            "drop": quote[:k] + quote[k + 1 :],
+            "double": quote[: k + 1] + quote[k:],
+            "wrap": f"«{quote}»",
+        }[edit]
+    span = GROUNDERS[id(article)].find(quote)
+    if span is not None:
+        assert _on_word_boundaries(article, span.start, span.end), (quote, article[span.start : span.end])
+        assert span.start < span.end

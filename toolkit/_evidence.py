@@ -13,12 +13,15 @@ from collections import Counter
 __all__ = [
     "count_words",
     "is_enclitic",
+    "is_negation",
+    "is_number",
     "is_proclitic",
     "negations",
     "numbers",
 ]
 
 _WORD_RE = re.compile(r"\w+")
+_COUNTED_RE = re.compile(r"[^\s\w]*\w\S*")  # a whitespace-separated token with a letter or digit
 
 
 def count_words(folded: str) -> int:
@@ -30,7 +33,7 @@ def count_words(folded: str) -> int:
     Returns:
         The word count ("1,500" and "(خير" are one word each; a bare "،" is none).
     """
-    return sum(1 for tok in folded.split() if any(c.isalnum() for c in tok))
+    return len(_COUNTED_RE.findall(folded))
 
 
 # --- clitics ------------------------------------------------------------------------------------------
@@ -93,16 +96,28 @@ _ZAL_RE = re.compile(r"[وف]?[يتنا]?زا?ل(?:ت|وا|ون|ان|تا|نا)?
 _FIXED_AFTER_NEG = frozenset({"سيما", "بد"})
 
 
-def _negation_base(token: str) -> str | None:
-    if token in _NEGATIONS:
-        return token
-    for i in (1, 2):
-        head, rest = token[:i], token[i:]
-        if rest not in _NEGATIONS or rest == "الا":
-            continue
-        if head in ("و", "ف") or (rest in _NEG_TAKES_PREPOSITION and head in ("ب", "ل", "وب", "فب", "ول")):
-            return rest
-    return None
+def _negation_forms() -> dict[str, str]:
+    forms = {neg: neg for neg in _NEGATIONS}
+    for neg in _NEGATIONS - {"الا"}:
+        heads = ("و", "ف", "ب", "ل", "وب", "فب", "ول") if neg in _NEG_TAKES_PREPOSITION else ("و", "ف")
+        forms.update({head + neg: neg for head in heads})
+    return forms
+
+
+#: Every spelling of a particle as one token (ولم، فلا، بغير، لعدم...) -> its base form.
+_NEGATION_FORMS = _negation_forms()
+
+
+def is_negation(token: str) -> bool:
+    """Tell whether one folded token is a negation/polarity particle (with its clitics).
+
+    Args:
+        token: A folded word.
+
+    Returns:
+        True for لا، ولم، بغير، ليست...
+    """
+    return token in _NEGATION_FORMS
 
 
 def negations(folded: str) -> Counter[str]:
@@ -117,7 +132,7 @@ def negations(folded: str) -> Counter[str]:
     tokens = _WORD_RE.findall(folded)
     found: Counter[str] = Counter()
     for i, tok in enumerate(tokens):
-        base = _negation_base(tok)
+        base = _NEGATION_FORMS.get(tok)
         if base is None:
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -168,6 +183,18 @@ def _number_value(token: str) -> str | None:
     if token.startswith("و") and token[1:] in _NUMBER_WORDS:
         return _NUMBER_WORDS[token[1:]]
     return None
+
+
+def is_number(token: str) -> bool:
+    """Tell whether one folded token is a number (digits or a number word).
+
+    Args:
+        token: A folded word.
+
+    Returns:
+        True for "1,500", "٣" (folded to "3"), ثلاثه، والف...
+    """
+    return _NUMBER_RE.search(token) is not None or _number_value(token) is not None
 
 
 def numbers(folded: str) -> Counter[str]:

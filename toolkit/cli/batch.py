@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,6 +55,10 @@ def batch_command(
     wait: Annotated[
         bool, typer.Option("--wait", help="With --openai-batch collect: poll until done.")
     ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help="Also add each briefing to this claim store as it is written (URL)."),
+    ] = None,
 ) -> None:
     """Summarize many articles into one JSONL (re-run to resume; each id once)."""
     if openai_batch is not None:
@@ -68,6 +72,7 @@ def batch_command(
     policy = TransportPolicy(
         max_attempts=max_attempts, initial_wait=min(1.0, max_wait), max_wait=max_wait, timeout=timeout
     )
+    sink = _store_sink(store, source, output) if store is not None else None
     report = summarize_many(
         source,
         output=output,
@@ -83,10 +88,25 @@ def batch_command(
         mode=mode,
         max_reasks=max_reasks,
         max_tokens=max_tokens,
+        on_outcome=sink,
     )
     typer.echo(report.summary(), err=True)
+    if sink is not None:
+        typer.echo(f"store {sink.store.label}: {sink.report.summary()}", err=True)
+        sink.store.close()
     if _report_failures(output) or report.stopped:
         raise typer.Exit(1)
+
+
+def _store_sink(url: str, source: str, output: str) -> Any:
+    # Opened before the run (a bad --store fails before anything is paid for); what earlier runs
+    # wrote to `output` is added first, so a killed `batch --store` loses nothing on re-run.
+    from toolkit.store import ClaimStore
+    from toolkit.store.ingest import OutcomeSink
+
+    sink = OutcomeSink(ClaimStore.open(url), source)
+    sink.catch_up(output)
+    return sink
 
 
 def _report_failures(output: str, shown: int = 10) -> int:
