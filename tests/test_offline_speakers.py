@@ -270,3 +270,33 @@ def test_a_verb_in_a_relative_clause_does_not_take_the_last_speaker() -> None:
         "ثم فرضت عقوبات جديدة في العام التالي بسبب ما قالت إنه تواطؤ في أعمال العنف."
     )
     assert _speakers(text)[-1][1] is True
+
+
+def test_a_club_name_in_guillemets_after_a_title() -> None:
+    text = "وقال مدرب «النجوم» البرازيلي ماركوس سيلفا إن لاعبيه قدموا أفضل مبارياتهم في الوقت المناسب."
+    assert _one(text) == ("ماركوس سيلفا", False)
+
+
+def test_feminine_titles_and_deputies() -> None:
+    text = (
+        "وقالت قائدة المنتخب الوطني للسيدات رنا عبد الرحيم، التي حضرت المباراة، إن نجاح الدوري يشجع الفتيات."
+    )
+    assert _one(text) == ("رنا عبد الرحيم", False)
+    text = "وأوضحت نائبة محافظ البنك المركزي لشؤون الرقابة ليلى منصور أن القروض المتعثرة تراجعت إلى 4%."
+    assert _one(text) == ("ليلى منصور", False)  # محافظ is the genitive: the chain is a woman's title
+
+
+def test_possessed_noun_and_patronym_before_a_name() -> None:
+    text = "وأعلنت كالدونيا أنها طلبت مساعدة عاجلة، فيما قالت جارتها أوستيريا إنها سترسل شحنة من الأدوية."
+    assert _speakers(text)[-1] == ("أوستيريا", False)
+    text = "وقالت رئيسة جمعية المزارعين هالة بن علي إن السيول أتلفت نحو ثلاثة آلاف دونم من القمح."
+    assert _one(text) == ("هالة بن علي", False)  # علي after بن is a name, not the preposition على
+
+
+def test_a_subject_after_the_object_introduces_the_next_speaker() -> None:
+    text = (
+        "ورد المحافظ على النقابة بأن المشروع أقر في موازنة هذا العام. "
+        "ورافق الجولة مدير الأرصاد الجوية في الإقليم سامي الحلو. "
+        "وتوقع أن تشهد المنطقة أمطارا غزيرة مطلع الأسبوع المقبل."
+    )
+    assert _speakers(text)[-1] == ("سامي الحلو", False)

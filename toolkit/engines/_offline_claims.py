@@ -557,12 +557,25 @@ class ClaimExtractor:
             if not (aux or (opens and _verb_like(w))) or not _clean(s.gap(t + 1), False):
                 continue
             np = self._np(s, t + 1)
+            if np is None and not aux:
+                np = self._after_object(s, t, limit)  # «وحضر اللقاء رئيس بلدية الحي مروان خليل»
             if np is None or np.end > limit or np.via is not None:
                 continue
             known = np.type != "person" or np.title is not None or self._known(np.name)
             if aux or known:
                 out.append(np)
         return out
+
+    def _after_object(self, s: Sent, t: int, limit: int) -> NP | None:
+        """Verb, a definite object, then a titled person with a name: the person is the subject (VOS)."""
+        toks = s.toks
+        k = t + 2
+        if k >= min(limit, len(toks)) or not toks[t + 1].w.startswith("ال") or toks[t + 1].w in STOP:
+            return None
+        if not _clean(s.gap(k), False) or toks[k].w not in TITLE_HEADS:
+            return None
+        np = self._np(s, k)
+        return np if np is not None and np.type == "person" and np.name != np.title else None
 
     def _known(self, name: str) -> bool:
         key = self.fold(name).split()

@@ -176,8 +176,18 @@ TITLE_HEADS = _folded_set(
     "اختصاصي اختصاصية الاختصاصي الاختصاصية أخصائي أخصائية طبيب طبيبة الطبيب الطبيبة أستاذ أستاذة "
     "المهندسة الكاتب الكاتبة الصحفي الصحفية الروائي وكيل الوكيل وكيلة المنسق المنسقة منسق منسقة "
     "ابنه ابنته نجله نجلها زوجته زوجها شقيقه شقيقته شقيقها والده والدته والدها "
-    "متحدثا ناطقا متحدثة ناطقة رجل سيدة"
+    "متحدثا ناطقا متحدثة ناطقة رجل سيدة "
+    # A possessed noun before a name in apposition (جارتها أوستيريا، حليفها الأميركي، نظيره الروسي …).
+    "جارتها جارها جارتيها حليفتها حليفها حليفه نظيره نظيرته نظيرتها نظيرها"
 )
+
+
+def _with_feminine(words: frozenset[str]) -> frozenset[str]:
+    # قائد → قائدة، زعيم → زعيمة: every masculine title also heads a woman's title (folded ة is ه).
+    return words | {w + "ه" for w in words if len(w) >= 3 and not w.endswith(("ه", "ا", "ي"))}
+
+
+TITLE_HEADS = _with_feminine(TITLE_HEADS)
 
 #: Spokespeople: the claim is the institution's, reported through them.
 SPOKES_HEADS = _folded_set("المتحدث المتحدثة الناطق الناطقة متحدث ناطق متحدثا ناطقا متحدثة ناطقة")

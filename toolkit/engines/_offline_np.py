@@ -62,7 +62,9 @@ COMPOUND_ENDS = _folded("الدين الله الرحمن الرحيم الكر�
 #: Particles that are also common words (لا، لو): a link only after another particle (دي لا فوينتي).
 _SOFT_LINKS = frozenset({"لا", "لو"})
 #: Before a name, never part of it: these open a name (أبو، أم، عبد) only when a name word follows.
-_NAME_OPENERS = _folded("أبو أم عبد آل")
+_NAME_OPENERS = _folded("أبو أم عبد آل بن ابن بنت")
+#: Patronymic particles: the word after them is a name even when it is also a common word (بن علي).
+_PATRONYMS = _folded("بن ابن بنت")
 #: Indefinite adjectives and genitives after an anonymous-source head (مسؤول حكومي رفيع، شاهد عيان).
 _SOURCE_WORDS = _folded(
     "مطلع مطلعة رفيع رفيعة المستوى مقرب مقربة بارز بارزة كبير كبيرة كبار رفيعو عيان موثوق "
@@ -372,6 +374,8 @@ def name_end(s: Sent, j: int, surnames: frozenset[str], limit: int = 4, bi: bool
         )
         if w == "عبد" and k + 1 < len(toks) and _name_gap(s.gap(k + 1)) and toks[k + 1].w.startswith("ال"):
             linked = True  # عبد الأحد، عبد الرحمن: a divine name completes عبد whatever it is
+        if w in _PATRONYMS and k + 1 < len(toks) and _name_gap(s.gap(k + 1)) and toks[k + 1].w.isalpha():
+            linked = toks[k + 1].w not in COMPLEMENTIZERS and toks[k + 1].w not in VERBS  # هالة بن علي
         if (
             w in _NAME_LINKS
             and linked
@@ -476,17 +480,24 @@ _KIN_MASC = _folded("ابنه نجله شقيقه والده زوجها نجله
 
 
 def fem_title(w: str) -> bool:
-    """A title head's gender: feminine when it ends in ة (folded ه: وزيرة، ابنته), not ابنه، زوجها."""
+    """A title head's gender: feminine when it ends in ة (folded ه: وزيرة), also before a possessive
+    pronoun (ابنته، جارتها); not ابنه، زوجها، والده."""
+    for suffix in ("هما", "ها", "هم", "ه"):
+        if w.endswith(suffix) and w[: -len(suffix)].endswith("ت") and len(w) - len(suffix) >= 3:
+            return True  # ة before a pronoun is written ت
     return w.endswith("ه") and w not in _KIN_MASC
 
 
 def _chain_gender(s: Sent, j: int, k: int) -> bool | None:
-    """The gender of the last title head in tokens j..k-1: the one next to the name
-    (عضو لجنة «الشفافية» … النائبة هدى الراشد → feminine)."""
-    for t in range(k - 1, j - 1, -1):
-        if s.toks[t].w in TITLE_HEADS and s.toks[t].w not in _NEUTRAL_TITLES:
-            return fem_title(s.toks[t].w)
-    return None
+    """The gender of a title chain in tokens j..k-1: of a second, definite title in apposition when
+    there is one (عضو لجنة «الشفافية» … النائبة هدى الراشد → feminine), else of its head (نائبة محافظ
+    البنك → feminine: محافظ is the genitive)."""
+    for t in range(k - 1, j, -1):
+        w = s.toks[t].w
+        if w in TITLE_HEADS and w.startswith("ال") and w not in _NEUTRAL_TITLES:
+            return fem_title(w)
+    w = s.toks[j].w
+    return fem_title(w) if w in TITLE_HEADS and w not in _NEUTRAL_TITLES else None
 
 
 def _gender(head: str, kind: str) -> bool | None:
@@ -584,8 +595,8 @@ def titled(s: Sent, j: int, surnames: frozenset[str], bi: bool) -> NP:
             return NP(s.words(j + 1, n), "person", n, title=s.words(j, j + 1))
     k = _chain(s, j, TITLE_HEADS | INSTITUTION_HEADS)
     n = name_end(s, k, surnames, bi=bi) if k < len(toks) and _clean(s.gap(k), False) else k
-    if n == k + 1 and toks[k].w not in surnames and not s.recurs(k):
-        n = k  # «ونقل وزير الدفاع تحيات القائد»: one word the article never repeats is an object
+    if n == k + 1 and toks[k].w not in surnames and not s.recurs(k) and not _closes(s, n):
+        n = k  # «ونقل وزير الدفاع تحيات القائد»: one unrepeated word running on into a phrase is an object
     if n > k:
         return NP(s.words(k, n), "person", n, title=s.words(j, k), fem=_chain_gender(s, j, k))
     ext = _title_to_name(s, k, surnames, bi)
@@ -663,6 +674,21 @@ def _title_step(s: Sent, k: int) -> int:
     return 1 if _li_noun(w) and nxt.startswith("ال") else 0
 
 
+def _closes(s: Sent, n: int) -> bool:
+    """What follows token n-1 ends a speaker phrase: punctuation, the end, a complementizer, قد, or the
+    preposition or بـ that opens the reported words (جارتها أوستيريا إنها…، فولكوف من أن…)."""
+    if n >= len(s.toks):
+        return True
+    if not _clean(s.gap(n), False):
+        return s.gap(n).strip() in {",", ":", "."}
+    w = s.toks[n].w
+    return (
+        w in COMPLEMENTIZERS
+        or w in {"قد", "وقد", "الي", "علي", "من", "عن"}
+        or (w.startswith("ب") and len(w) > 3)
+    )
+
+
 def _apposition(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple[int, int] | None:
     """A name in apposition starting at token k, right after a comma: «، موسى كانتي، إن»،
     «، الدكتور نادر السعدي، من أن»، «، إيلينا فوستر إن». The name must end the apposition."""
@@ -687,9 +713,10 @@ def _past_quoted(s: Sent, k: int) -> int:
         return k
     heads = INSTITUTION_HEADS | _QUOTED_NAME_HEADS
     w = s.toks[k - 1].w
-    if w not in heads and _strip_li(w) not in heads:  # كتلة «…»، لحزب «…» (but لجنة is a head itself)
+    titled = w in TITLE_HEADS  # مدرب «النجوم» البرازيلي: a club's name, short; a longer one is a quotation
+    if w not in heads and _strip_li(w) not in heads and not titled:  # كتلة «…»، لحزب «…»، لجنة «…»
         return k
-    for m in range(k + 1, min(len(s.toks), k + 6) + 1):
+    for m in range(k + 1, min(len(s.toks), k + (3 if titled else 6)) + 1):
         if '"' in s.gap(m):
             return m
     return k

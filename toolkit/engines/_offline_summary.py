@@ -96,15 +96,18 @@ def summary(scored: list[Scored], article_words: int = 0) -> str:
     to the lead at equal length where the lead's sentences lose 0.2.
     """
     budget = summary_budget(article_words)
-    chosen: list[Scored] = []
-    words = 0
+    chosen: list[str] = []
+    words = chars = 0
     for sc in sorted(scored, key=lambda x: x.sentence.id):
-        if chosen and words + sc.words > budget:
+        piece = " ".join(cut_words(sc.sentence.text, budget + 20).split())
+        # Whole sentences only: a sentence that would pass the word budget or the 1,000-character cap
+        # of summary_ar is left out, not cut with «…» (a cut last sentence lost words to the lead).
+        if chosen and (words + sc.words > budget or chars + 1 + len(piece) > SUMMARY_MAX_CHARS):
             break
-        chosen.append(sc)
+        chosen.append(piece)
         words += sc.words
-    text = " ".join(cut_words(c.sentence.text, budget + 20) for c in chosen)
-    return cut_chars(text, SUMMARY_MAX_CHARS)
+        chars += len(piece) + 1
+    return cut_chars(" ".join(chosen), SUMMARY_MAX_CHARS)
 
 
 def headline(sentences: list[Sentence], scored: list[Scored]) -> str:
