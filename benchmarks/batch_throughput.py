@@ -123,7 +123,7 @@ class _SleepEngine:
                 "summary_ar": first,
                 "claims": [
                     {
-                        "speaker_ar": "المتحدث",
+                        "speaker_ar": "غير معروف",  # an unresolved speaker: kept, never a name
                         "kind": "statement",
                         "claim_ar": first[:100],
                         "quote_ar": first[:200],

@@ -143,7 +143,7 @@ def seed_shape() -> tuple[list[str], list[int]]:
 def articles(n_claims: int, rng: random.Random) -> Iterator[tuple[str, str, str, Briefing]]:
     """(source_id, date, text, briefing), generated one at a time until n_claims claims."""
     kinds, per_article = seed_shape()
-    topics = [f"منطقة {w}{i}" for i, w in enumerate(["الشمال", "الجنوب", "الوادي", "الساحل"] * 100)]
+    topics = [f"منطقة {w} {i}" for i, w in enumerate(["الشمال", "الجنوب", "الوادي", "الساحل"] * 100)]
     made = i = 0
     while made < n_claims:
         k = min(rng.choice(per_article), n_claims - made)

@@ -5,7 +5,8 @@ engine would, so the renderers can be tested without a model. Evidence offsets a
 `str.find` on the real article text, so `article[start:end] == quote_ar` holds by construction.
 
 - `english_briefing()`: as an LLM engine would return it (English fields filled, usage, a dropped claim,
-  two claims whose evidence spans overlap).
+  two claims whose evidence spans overlap). Speaker mentions, cues and flags are computed by the
+  toolkit's attribution step from the authored names, as for any engine.
 - `offline_briefing()`: the same article as the offline engine returns it (every English field None).
 - `second_article()` / `second_briefing()`: a short second article, also hand-written here, summarized
   offline, to exercise the digest (same speakers under other spellings, a shared topic).
@@ -13,9 +14,12 @@ engine would, so the renderers can be tested without a model. Evidence offsets a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.arabic import has_arabic
+from toolkit.attribution import Attributor
+from toolkit.grounding import Grounder, Span
 from toolkit.schema import (
     AttemptUsage,
     Briefing,
@@ -66,7 +70,7 @@ _SEED_CLAIMS = [
         "c1",
         MACRON,
         "call",
-        "حض ماكرون نظيره الروسي على وضع نهاية للتصعيد العسكري في سورية",
+        "وضع نهاية للتصعيد العسكري في سورية",
         "ماكرون حض بوتين على وضع نهاية للتصعيد العسكري في سورية",
         "Macron urged Putin to end the military escalation in Syria.",
         False,
@@ -155,13 +159,46 @@ _SEED_ENTITIES = [
 ]
 
 
+@dataclass
+class _Proposal:
+    """An authored claim as a producer gives it to the toolkit's attribution step."""
+
+    speaker_ar: str
+    claim_ar: str
+    claim_en: str | None
+    cue_ar: str | None = None
+    mention_hint: tuple[int, int] | None = None
+    cue_hint: tuple[int, int] | None = None
+    unresolved: bool = False
+
+
 def _claims(article: str, english: bool) -> list[Claim]:
-    out = []
+    # The speaker mentions, cues and flags are computed by the toolkit (as for any engine), from the
+    # authored names and the evidence located with str.find.
+    grounder = Grounder(article)
+    rows = []
     for cid, (ar, en, role), kind, quote, claim_ar, claim_en, cond, condition, via in _SEED_CLAIMS:
+        ev = evidence(article, quote)
+        found = grounder.find(quote, near=ev.start)
+        assert found is not None
+        span = Span(ev.start, ev.end, "exact", 100.0, found.sentence_ids)
+        ev = ev.model_copy(update={"sentence_ids": list(span.sentence_ids)})
+        rows.append((cid, ar, en, role, kind, claim_ar, claim_en, cond, condition, via, ev, span))
+    entities = _entities(english)
+    attributed = Attributor.for_grounder(grounder, entities).attribute(
+        [(_Proposal(r[1], r[5], r[6] if english else None), r[11]) for r in rows]
+    )
+    out = []
+    for (cid, ar, en, role, kind, claim_ar, claim_en, cond, condition, via, ev, _), who in zip(
+        rows, attributed, strict=True
+    ):
+        assert who.rule is None, (cid, who.reason)
         out.append(
             Claim(
                 id=cid,
-                speaker=Speaker(name_ar=ar, name_en=en if english else None, role=role if english else None),
+                speaker=Speaker(
+                    name_ar=ar, name_en=en if english else None, role=role if english else None, mention=who.mention
+                ),
                 claim_ar=claim_ar,
                 claim_en=claim_en if english else None,
                 kind=kind,  # type: ignore[arg-type]
@@ -169,7 +206,9 @@ def _claims(article: str, english: bool) -> list[Claim]:
                 # Offline keeps only a condition quoted in Arabic; an English gloss needs a model.
                 condition=condition if (english or has_arabic(condition or "")) else None,
                 attributed_via=via if english else (None if via is None else "بيان"),
-                evidence=evidence(article, quote),
+                evidence=ev,
+                cue=who.cue,
+                attribution=who.attribution,
             )
         )
     return out

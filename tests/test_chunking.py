@@ -15,9 +15,10 @@ from servers.fake_openai import FakeOpenAI
 
 from toolkit import Briefing, summarize
 from toolkit.arabic import fold_text, split_sentences
+from toolkit.attribution import word_bounded
 from toolkit.chunking import DEFAULT_CHUNK_CHARS, merge_claims, merge_entities, plan_chunks
 from toolkit.engines.openai_compat import TransportPolicy
-from toolkit.schema import Claim, Entity, Evidence, Speaker
+from toolkit.schema import Claim, Entity, Evidence, Speaker, TextSpan
 
 FAST = TransportPolicy(max_attempts=2, initial_wait=0.01, max_wait=0.05, timeout=5.0, jitter=0.0)
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -27,6 +28,9 @@ def _check_offsets(text: str, briefing: Briefing) -> None:
     for claim in briefing.claims:
         ev = claim.evidence
         assert text[ev.start : ev.end] == ev.quote_ar
+        for span in (claim.speaker.mention, claim.cue):  # who and said are shifted like what
+            if span is not None:
+                assert text[span.start : span.end] == span.text and word_bounded(text, span.start, span.end)
         sentences = split_sentences(text)
         assert all(sentences[i].start < ev.end and ev.start < sentences[i].end for i in ev.sentence_ids)
 
@@ -60,6 +64,9 @@ def test_20000_word_article_is_chunked_merged_and_offsets_are_global() -> None:
     assert [a.attempt for a in briefing.meta.attempts] == list(range(1, calls + 1))
     _check_offsets(text, briefing)
     assert max(c.evidence.start for c in briefing.claims) > DEFAULT_CHUNK_CHARS  # later chunks count
+    later = [c for c in briefing.claims if c.evidence.start > DEFAULT_CHUNK_CHARS]
+    assert any(c.speaker.mention and c.speaker.mention.start > DEFAULT_CHUNK_CHARS for c in later)
+    assert any(c.cue and c.cue.start > DEFAULT_CHUNK_CHARS for c in later)
     spans = [(fold_text(c.speaker.name_ar), c.evidence.start, c.evidence.end) for c in briefing.claims]
     assert len(spans) == len(set(spans))  # the overlap sentence's claim was merged, not repeated
     assert [c.id for c in briefing.claims] == [f"c{i}" for i in range(1, len(briefing.claims) + 1)]
@@ -97,25 +104,31 @@ def test_offline_engine_chunks_and_rescores() -> None:
     assert briefing.summary_ar
 
 
-def _claim(speaker: str, start: int, end: int) -> Claim:
+def _claim(speaker: str, start: int, end: int, mention: tuple[int, int] | None = None) -> Claim:
+    where = (
+        TextSpan(start=mention[0], end=mention[1], text="م" * (mention[1] - mention[0])) if mention else None
+    )
     return Claim(
         id="x",
-        speaker=Speaker(name_ar=speaker),
+        speaker=Speaker(name_ar=speaker, mention=where),
         claim_ar="ادعاء",
         kind="statement",
         evidence=Evidence(quote_ar="ق" * (end - start), start=start, end=end, method="exact", score=100.0),
     )
 
 
-def test_merge_claims_same_folded_speaker_overlapping_evidence() -> None:
-    merged = merge_claims(
+def test_merge_claims_same_speaker_overlapping_evidence_then_one_speaker_per_evidence() -> None:
+    merged, dropped = merge_claims(
         [_claim("أحمد", 10, 30), _claim("احمد", 20, 40), _claim("سعيد", 20, 40), _claim("أحمد", 50, 60)]
     )
     assert [(c.id, c.speaker.name_ar, c.evidence.start) for c in merged] == [
         ("c1", "أحمد", 10),
-        ("c2", "سعيد", 20),
-        ("c3", "أحمد", 50),
+        ("c2", "أحمد", 50),
     ]
+    assert [(d.speaker_ar, d.rule) for d in dropped] == [("سعيد", "speaker_conflict")]
+    # Across chunks, the claim whose speaker is named nearer the evidence wins.
+    merged, dropped = merge_claims([_claim("أحمد", 10, 30, (0, 5)), _claim("سعيد", 20, 40, (15, 19))])
+    assert [c.speaker.name_ar for c in merged] == ["سعيد"] and dropped[0].speaker_ar == "أحمد"
 
 
 def test_merge_entities_by_folded_name() -> None:

@@ -12,7 +12,7 @@ from fixtures_briefings import english_briefing, offline_briefing, seed_article
 
 from toolkit.errors import InputError
 from toolkit.render import render_review
-from toolkit.schema import Briefing, Claim, Evidence, Meta, Speaker
+from toolkit.schema import Briefing, Claim, Evidence, Meta, Speaker, TextSpan
 
 
 class _ArticleReader(HTMLParser):
@@ -167,3 +167,104 @@ def test_offline_page_is_honest_about_missing_english() -> None:
     assert "English requires an LLM" in page
     assert "None" not in page
     assert "No claim was dropped" in page
+
+
+class _RoleReader(HTMLParser):
+    """Per claim id, the text of its speaker-mention marks (data-who) and cue marks (data-cue)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.in_article = False
+        self.open: dict[str, list[str]] = {}
+        self.text: dict[str, dict[str, list[str]]] = {"who": defaultdict(list), "cue": defaultdict(list)}
+        self.classes: list[set[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "article":
+            self.in_article = True
+        elif tag == "mark" and self.in_article:
+            self.open = {"who": a.get("data-who", "").split(), "cue": a.get("data-cue", "").split()}
+            self.classes.append(set(a.get("class", "").split()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.in_article = False
+        elif tag == "mark":
+            self.open = {}
+
+    def handle_data(self, data: str) -> None:
+        for role, ids in self.open.items():
+            for cid in ids:
+                self.text[role][cid].append(data)
+
+
+def test_speaker_mentions_and_cues_are_highlighted_in_their_own_styles() -> None:
+    b, article = english_briefing(), seed_article()
+    page = render_review(b, article)
+    reader = _RoleReader()
+    reader.feed(page)
+    for c in b.claims:
+        assert c.speaker.mention is not None
+        assert "".join(reader.text["who"][c.id]) == c.speaker.mention.text, c.id
+        if c.cue is not None:
+            assert "".join(reader.text["cue"][c.id]) == c.cue.text, c.id
+    assert any("who" in k and "ev" not in k for k in reader.classes)  # a mention outside evidence
+    assert any("cue" in k for k in reader.classes) and any("who" in k and "ev" in k for k in reader.classes)
+    assert "".join(_read(page).text) == article  # still the whole article, byte for byte
+    assert "mark.who" in page and "mark.cue" in page  # the styles are inline
+
+
+def test_flags_and_unresolved_speakers_are_visible_and_never_a_name() -> None:
+    b, article = english_briefing(), seed_article()
+    c1 = b.claims[0]
+    assert c1.attribution is not None and "unsupported" in c1.attribution.flags
+    far = b.claims[1].model_copy(
+        update={"attribution": b.claims[1].attribution.model_copy(update={"flags": ["too_far"], "mention_distance": 3})}
+    )
+    hidden = b.claims[2].model_copy(
+        update={"speaker": Speaker(name_ar="مصدر مطلع جدا", resolution="unresolved", mention=b.claims[2].speaker.mention)}
+    )
+    page = render_review(b.model_copy(update={"claims": [c1, far, hidden, *b.claims[3:]]}), article)
+    assert "not in the evidence: فلاديمير بوتين" in page
+    assert "too far apart: speaker named 3 sentences from the evidence" in page
+    assert "speaker unresolved" in page and "مصدر مطلع جدا" not in page
+    reader = _RoleReader()
+    reader.feed(page)
+    assert "c3" not in reader.text["who"]  # an unresolved candidate is never highlighted as the speaker
+    assert 'class="card sp-' in page and "flagged" in page
+
+
+def test_a_mention_that_is_not_the_article_text_is_an_input_error() -> None:
+    b, article = english_briefing(), seed_article()
+    mention = b.claims[0].speaker.mention
+    assert mention is not None
+    wrong = b.claims[0].speaker.model_copy(update={"mention": mention.model_copy(update={"text": "ترامب"})})
+    bad = b.model_copy(update={"claims": [b.claims[0].model_copy(update={"speaker": wrong}), *b.claims[1:]]})
+    with pytest.raises(InputError, match="speaker mention"):
+        render_review(bad, article)
+
+
+def test_mention_and_cue_text_cannot_inject_script() -> None:
+    article = "قال <script>alert(1)</script> الوزير: «سنبني المدارس هذا العام»."
+    ev = article.index("سنبني")
+    who = article.index("<script>")
+    claim = Claim(
+        id="c1",
+        speaker=Speaker(
+            name_ar="<script>alert(1)</script>",
+            mention=TextSpan(start=who, end=who + 25, text=article[who : who + 25]),
+        ),
+        claim_ar="<img src=x onerror=alert(2)>",
+        kind="promise",
+        evidence=Evidence(quote_ar=article[ev : ev + 22], start=ev, end=ev + 22, method="exact", score=100.0),
+        cue=TextSpan(start=0, end=3, text="قال"),
+    )
+    page = render_review(
+        Briefing(headline_ar="عنوان", summary_ar="ملخص", claims=[claim],
+                 meta=Meta(engine="offline", toolkit_version="0", latency_s=0.0)),
+        article,
+    )
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert page.count("<script>") == 1  # only the page's own script
+    assert "".join(_read(page).text) == article

@@ -14,6 +14,7 @@ from fixtures_briefings import (
 from toolkit.errors import InputError
 from toolkit.render import render_briefing
 from toolkit.render.markdown import NO_ENGLISH, _cell
+from toolkit.schema import Speaker
 
 
 def _table_rows(md: str) -> list[str]:
@@ -131,3 +132,15 @@ def test_sequence_of_one_is_a_single_briefing() -> None:
 def test_empty_sequence_is_an_input_error() -> None:
     with pytest.raises(InputError):
         render_briefing([])
+
+
+def test_flagged_claims_say_so_and_unresolved_speakers_are_never_named() -> None:
+    b = english_briefing()
+    hidden = b.claims[2].model_copy(update={"speaker": Speaker(name_ar="مصدر مطلع جدا", resolution="unresolved")})
+    md = render_briefing(b.model_copy(update={"claims": [b.claims[0], b.claims[1], hidden]}))
+    rows = _table_rows(md)
+    assert "**Check:** \u2068not in the evidence: فلاديمير بوتين\u2069." in rows[1]  # c1: Putin is not in its sentence
+    assert "Check" not in rows[2]
+    assert rows[3].startswith("| speaker unresolved | ") and "مصدر مطلع جدا" not in md
+    digest = render_briefing([b.model_copy(update={"claims": [hidden]}), second_briefing()])
+    assert "speaker unresolved" in digest and "مصدر مطلع جدا" not in digest

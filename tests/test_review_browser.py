@@ -53,6 +53,13 @@ return Array.from(document.querySelectorAll('mark.ev'))
   .map(m => m.textContent).join('');
 """
 
+# The same for a role: 'who' (speaker mention, data-who) or 'cue' (data-cue).
+JS_ROLE_TEXT = """
+return Array.from(document.querySelectorAll('article mark[data-' + arguments[1] + ']'))
+  .filter(m => m.getAttribute('data-' + arguments[1]).split(' ').includes(arguments[0]))
+  .map(m => m.textContent).join('');
+"""
+
 
 def _driver(tmp_path: Path, *extra: str) -> Any:
     from selenium.webdriver.chrome.service import Service
@@ -95,11 +102,40 @@ def test_highlights_match_offsets_and_cards_link_both_ways(browser: Any, page: P
     for c in b.claims:
         assert browser.execute_script(JS_CLAIM_TEXT, c.id) == article[c.evidence.start : c.evidence.end], c.id
 
+    for c in b.claims:  # who and said: the toolkit's mention and cue spans, cut from the same offsets
+        assert c.speaker.mention is not None
+        assert browser.execute_script(JS_ROLE_TEXT, c.id, "who") == c.speaker.mention.text, c.id
+        assert browser.execute_script(JS_ROLE_TEXT, c.id, "cue") == (c.cue.text if c.cue else ""), c.id
+    # Mentions and cues have their own styles: an underline, no evidence fill outside evidence.
+    style = browser.execute_script(
+        "var m = document.querySelector('article mark.who:not(.ev)'); var s = getComputedStyle(m);"
+        "return [s.textDecorationLine, s.textDecorationStyle, s.backgroundColor];"
+    )
+    assert style[:2] == ["underline", "solid"] and style[2] in ("rgba(0, 0, 0, 0)", "transparent")
+    cue_style = browser.execute_script(
+        "return getComputedStyle(document.querySelector('article mark.cue')).textDecorationStyle"
+    )
+    assert cue_style == "dotted"
+
+    # Card -> who and said: clicking c5's card lights its mention and its cue as well.
+    browser.find_element(By.ID, "card-c5").click()
+    assert all("active" in m.get_attribute("class") for m in browser.find_elements(By.CSS_SELECTOR, 'mark[data-who~="c5"]'))
+    assert all("active" in m.get_attribute("class") for m in browser.find_elements(By.CSS_SELECTOR, 'mark[data-cue~="c5"]'))
+    # Mention -> card.
+    browser.find_element(By.CSS_SELECTOR, 'mark.who[data-who~="c7"]').click()
+    assert "active" in browser.find_element(By.ID, "card-c7").get_attribute("class")
+    # The flag is visible on its card.
+    assert "not in the evidence" in browser.find_element(By.ID, "card-c1").text
+
     # Card -> spans: every mark of c2 (split by the overlap with c3) becomes active, nothing else.
     browser.find_element(By.ID, "card-c2").click()
-    active = browser.find_elements(By.CSS_SELECTOR, "mark.ev.active")
-    assert active and all("c2" in m.get_attribute("data-claims").split() for m in active)
-    assert len(active) == len(browser.find_elements(By.CSS_SELECTOR, 'mark.ev[data-claims~="c2"]'))
+    def roles(m: Any) -> list[str]:
+        return " ".join(m.get_attribute(a) or "" for a in ("data-claims", "data-who", "data-cue")).split()
+
+    active = browser.find_elements(By.CSS_SELECTOR, "article mark.active")
+    assert active and all("c2" in roles(m) for m in active)  # its evidence, mention and cue, nothing else
+    evidence = browser.find_elements(By.CSS_SELECTOR, 'mark.ev[data-claims~="c2"]')
+    assert evidence and all("active" in m.get_attribute("class") for m in evidence)
     assert "active" in browser.find_element(By.ID, "card-c2").get_attribute("class")
 
     # Span -> card.

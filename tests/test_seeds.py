@@ -89,9 +89,14 @@ def test_articles_are_read_without_any_normalization(tmp_path: Path) -> None:
         "claims": [
             {
                 "id": "c1",
-                "speaker": {"name_ar": "الوزير", "aliases_en": ["the minister"]},
+                "speaker": {
+                    "name_ar": "الوزير",
+                    "aliases_en": ["the minister"],
+                    "mention": {"start": 4, "end": 10, "text": "الوزير"},
+                },
                 "kind": "statement",
                 "evidence": {"start": 16, "end": 28, "quote": "الوضع مستقر"},
+                "cue": {"start": 0, "end": 3, "text": "قال"},
             }
         ],
     }
@@ -152,6 +157,30 @@ def test_checker_reports_offsets_and_duplicate_ids(tmp_path: Path) -> None:
     assert "label.json:claims[4].speaker.name_ar" in fields
     assert all(p.seed == FIRST_SEED for p in problems)
     assert all(str(p).startswith(f"{FIRST_SEED}: label.json") for p in problems)
+
+
+def test_checker_validates_speaker_mentions_and_cues(tmp_path: Path) -> None:
+    root = _corrupt_copy(tmp_path)
+    label_path = root / FIRST_SEED / "label.json"
+    with open(label_path, encoding="utf-8") as fh:
+        label = json.load(fh)
+    label["claims"][0]["evidence"]["start"] -= 3
+    label["claims"][1]["id"], label["claims"][2]["kind"] = "c2", "call"
+    claims = label["claims"]
+    claims[3]["speaker"]["mention"]["start"] += 1  # starts inside the word (and the text no longer matches)
+    claims[3]["speaker"]["mention"]["text"] = claims[3]["speaker"]["mention"]["text"][1:]
+    claims[4]["cue"]["text"] = "قال"  # not the article's characters there
+    del claims[5]["speaker"]["mention"]  # unlabeled
+    claims[6]["cue"] = dict(claims[6]["evidence"], text=claims[6]["evidence"]["quote"])  # the evidence itself
+    del claims[6]["cue"]["quote"]
+    with open(label_path, "w", encoding="utf-8") as fh:
+        json.dump(label, fh, ensure_ascii=False, indent=2)
+    problems = {p.field: p.message for p in check_seeds(root)}
+    assert "inside a word" in problems["label.json:claims[3].speaker.mention"]
+    assert "!= text" in problems["label.json:claims[4].cue"]
+    assert "missing" in problems["label.json:claims[5].speaker.mention"]
+    assert "overlaps the evidence" in problems["label.json:claims[6].cue"]
+    assert len(problems) == 4, problems
 
 
 def test_checker_reports_missing_files_and_bad_utf8(tmp_path: Path) -> None:

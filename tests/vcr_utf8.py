@@ -102,6 +102,9 @@ def recorder() -> vcr.VCR:
         filter_headers=FILTERED_REQUEST_HEADERS,
         before_record_response=_drop_response_headers,
         decode_compressed_response=True,
+        # A re-record replaces the cassette: interactions of an older prompt must not be saved with
+        # the new ones (vcrpy's "all" mode keeps unmatched loaded interactions otherwise).
+        drop_unused_requests=record_mode() == "all",
     )
     v.register_serializer("yaml-utf8", Utf8YamlSerializer())
     return v

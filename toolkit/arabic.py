@@ -11,6 +11,7 @@ character of the original it came from. Grounding searches the folded text and m
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ __all__ = [
     "fold_text",
     "has_arabic",
     "is_arabic",
+    "is_hard_wrapped",
     "is_removed",
     "normalize_digits",
     "split_sentences",
@@ -353,12 +355,15 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences with offsets into the original.
 
     Splits after . ! ? ؟ … and the Arabic full stop (U+06D4) when followed by whitespace or the end,
-    and at every line break. Never splits inside « », “ ”, straight "…" quotes or (…): a terminator
-    inside a quotation ends the sentence only when the quotation closes right after it. Respects
-    decimals (3.5), single-letter abbreviations (د. أ. م.), dotted initialisms (U.S. ق.م.) and a few
-    English titles. Unbalanced quotes cannot swallow the article: quotes are matched per line, « » and
-    “ ” do not nest (a second opener replaces a stray first one), and a quotation longer than
-    `MAX_QUOTE_CHARS` is ignored.
+    and at every line break — unless the text is hard-wrapped (see `is_hard_wrapped`): then a single
+    line break inside a sentence is whitespace, and a sentence ends at a terminator, at a line ending
+    in one, at a paragraph break (a blank line) and after a line that stands alone (a title or
+    heading: short, no terminator, at the start or after a line that ended a sentence). Never splits
+    inside « », “ ”, straight "…" quotes or (…): a terminator inside a quotation ends the sentence only
+    when the quotation closes right after it. Respects decimals (3.5), single-letter abbreviations
+    (د. أ. م.), dotted initialisms (U.S. ق.م.) and a few English titles. Unbalanced quotes cannot
+    swallow the article: quotes are matched per line (per wrapped block), « » and “ ” do not nest (a
+    second opener replaces a stray first one), and a quotation longer than `MAX_QUOTE_CHARS` is ignored.
 
     Args:
         text: The original article.
@@ -367,12 +372,109 @@ def split_sentences(text: str) -> list[Sentence]:
         Non-empty sentences, stripped, numbered from 0, with ``text[start:end] == sentence.text``.
     """
     sentences: list[Sentence] = []
-    for line in _LINE_RE.finditer(text):
-        cuts = _line_cuts(line.group(), line.start())
-        bounds = [line.start(), *cuts, line.end()]
-        for a, b in pairwise(bounds):
+    for start, end in _blocks(text):
+        cuts = _line_cuts(text[start:end], start)
+        for a, b in pairwise([start, *cuts, end]):
             _append_stripped(sentences, text, a, b)
     return sentences
+
+
+# --- hard-wrapped text --------------------------------------------------------------------------------
+
+#: Hard-wrapped text has most of its lines (those not ending a sentence) within this fraction of the
+#: median such line's length...
+WRAP_TOLERANCE = 0.2
+#: ...and that median between these bounds (the EASC articles wrap at ~75 characters).
+WRAP_WIDTH = (40, 120)
+#: A line shorter than this fraction of the wrap width that ends no sentence and stands alone is a
+#: title or heading.
+SHORT_LINE = 0.6
+_BREAK_RE = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+_LINE_END_RE = re.compile(  # a line that ends a sentence: a terminator, then closing marks
+    "[" + re.escape("".join(sorted(_TERMINATORS))) + "][" + re.escape("".join(sorted(_CLOSERS))) + "]*$"
+)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line with visible text, stripped of surrounding whitespace."""
+    out = []
+    for m in _LINE_RE.finditer(text):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _wrap_width(text: str, lines: list[tuple[int, int]]) -> float | None:
+    """The wrap width if the lines are hard-wrapped, else None."""
+    open_lines = [b - a for a, b in lines if not _LINE_END_RE.search(text, a, b)]
+    if len(lines) < 3 or len(open_lines) < 2 or len(open_lines) * 10 < len(lines) * 3:
+        return None
+    width = statistics.median(open_lines)
+    if not WRAP_WIDTH[0] <= width <= WRAP_WIDTH[1]:
+        return None
+    near = sum(1 for n in open_lines if abs(n - width) <= WRAP_TOLERANCE * width)
+    return width if near * 10 >= len(open_lines) * 6 else None
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Tell whether a text is hard-wrapped: line breaks inside sentences at a fixed width.
+
+    Many lines of similar length (a median of 40-120 characters, 60% within 20% of it) that do not
+    end with a terminator, making up at least 30% of the lines. An article with one paragraph per
+    line is not: its lines end sentences and vary in length.
+
+    Args:
+        text: The original article.
+
+    Returns:
+        True when line breaks should be read as spaces inside sentences.
+    """
+    return _wrap_width(text, _lines(text)) is not None
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Regions segmented as one line: every line, or for hard-wrapped text runs of wrapped lines."""
+    lines = _lines(text)
+    width = _wrap_width(text, lines)
+    if width is None:
+        return lines
+    blocks: list[tuple[int, int]] = []
+    start: int | None = None
+    ended = True  # the previous line ended a sentence (or there is none)
+    for i, (a, b) in enumerate(lines):
+        start = a if start is None else start
+        terminated = _LINE_END_RE.search(text, a, b) is not None
+        nxt = lines[i + 1][0] if i + 1 < len(lines) else len(text)
+        paragraph_break = len(_BREAK_RE.findall(text, b, nxt)) >= 2
+        # A short line that ends with ":" or "," introduces what follows («وقال الوزير:»): no title.
+        standalone = ended and not terminated and b - a < SHORT_LINE * width and text[b - 1] not in ":,،؛"
+        # A line ending in a terminator ends the sentence, unless a quotation is still open there
+        # («…الأولى.\nوالثانية…»): the terminator rules decide inside it, as in an unwrapped line.
+        closes = terminated and not _quote_open(text, start, b)
+        if closes or paragraph_break or standalone or i + 1 == len(lines):
+            blocks.append((start, b))
+            start = None
+        ended = closes or paragraph_break or standalone
+    return blocks
+
+
+def _quote_open(text: str, start: int, end: int) -> bool:
+    """Tell whether a quotation opened in ``text[start:end]`` is still open at ``end``.
+
+    « » and “ ” are open when their last opener comes after their last closer; straight quotes when
+    their count is odd. One opened more than `MAX_QUOTE_CHARS` before ``end`` is a stray and counts
+    as closed, so an unbalanced quote cannot glue a paragraph together.
+    """
+    block = text[start:end]
+    openers = [block.rfind(o) for o, c in _FLAT_PAIRS.items() if block.rfind(o) > block.rfind(c)]
+    if block.count('"') % 2 == 1:
+        openers.append(block.rfind('"'))
+    return any(len(block) - at <= MAX_QUOTE_CHARS for at in openers)
 
 
 def _append_stripped(out: list[Sentence], text: str, a: int, b: int) -> None:

@@ -10,8 +10,10 @@ any length and is only chunked when asked). The steps:
 2. Each chunk is an ordinary engine request over `article[start:end]`; its own grounder finds the
    quotes, then offsets are shifted by the chunk's start: `article[evidence.start:evidence.end]` is
    the evidence in the original article, as for a short one.
-3. Claims with the same speaker (folded) and overlapping or identical evidence are one claim (the
-   overlap makes them appear twice); entities are merged by folded Arabic name.
+   Speaker mentions and cues are shifted the same way.
+3. Claims with the same speaker and overlapping or identical evidence are one claim (the overlap
+   makes them appear twice); overlapping evidence credited to different speakers keeps the nearer
+   mention (rule 6, `toolkit.attribution.conflicts`); entities are merged by folded Arabic name.
 4. The summary: engines with prompt templates (LLM engines) get a second, small call over the chunk
    summaries with `prompts/merge.j2`; other engines (offline) re-run over the chunk summaries as a
    short article, i.e. their sentences are rescored. `meta.chunks` says how many chunks were read.
@@ -28,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.arabic import Sentence, fold_text
+from toolkit.attribution import Contender, conflict_reason, conflicts, same_speaker
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.grounding import Grounder
 from toolkit.prompts import PromptSet
-from toolkit.schema import AttemptUsage, Briefing, Claim, DroppedClaim, Entity, Meta
+from toolkit.schema import AttemptUsage, Briefing, Claim, DroppedClaim, Entity, Meta, TextSpan
 
 DEFAULT_CHUNK_CHARS = 12_000
 """Default chunk budget for model engines, in characters (~3,000-4,000 tokens of Arabic): leaves room
@@ -114,8 +117,13 @@ def chunk_request(article: str, sentences: Sequence[Sentence], plan: ChunkPlan) 
     return EngineRequest(article=text, sentences=local, grounder=Grounder(text, local))
 
 
+def _shift(span: TextSpan | None, by: int) -> TextSpan | None:
+    return None if span is None else span.model_copy(update={"start": span.start + by, "end": span.end + by})
+
+
 def _globalize(briefing: Briefing, plan: ChunkPlan) -> list[Claim]:
-    """The chunk's claims with evidence offsets and sentence ids in the whole article."""
+    """The chunk's claims with every span (evidence, speaker mention, cue) and sentence id in the
+    whole article."""
     out: list[Claim] = []
     for claim in briefing.claims:
         ev = claim.evidence
@@ -126,23 +134,65 @@ def _globalize(briefing: Briefing, plan: ChunkPlan) -> list[Claim]:
                 "sentence_ids": [plan.sentence_ids[i] for i in ev.sentence_ids if i < len(plan.sentence_ids)],
             }
         )
-        out.append(claim.model_copy(update={"evidence": shifted}))
+        speaker = claim.speaker.model_copy(update={"mention": _shift(claim.speaker.mention, plan.start)})
+        out.append(
+            claim.model_copy(
+                update={"evidence": shifted, "speaker": speaker, "cue": _shift(claim.cue, plan.start)}
+            )
+        )
     return out
 
 
-def merge_claims(claims: Sequence[Claim]) -> list[Claim]:
-    """One claim per (folded speaker, overlapping evidence); article order; ids renumbered c1, c2…"""
+def merge_claims(claims: Sequence[Claim]) -> tuple[list[Claim], list[DroppedClaim]]:
+    """One claim per (speaker, overlapping evidence), then rule 6 across chunks.
+
+    The overlap sentence makes a claim appear in two chunks: the same speaker (`same_speaker`) with
+    overlapping evidence is one claim. Overlapping evidence credited to *different* speakers by two
+    chunks keeps the claim whose mention is nearer (`toolkit.attribution.conflicts`); the other is
+    returned as dropped (`speaker_conflict`).
+
+    Args:
+        claims: The claims of every chunk, with global offsets.
+
+    Returns:
+        The kept claims in article order, ids renumbered c1, c2…, and the dropped ones.
+    """
     kept: list[Claim] = []
     for claim in sorted(claims, key=lambda c: (c.evidence.start, c.evidence.end)):
-        who = fold_text(claim.speaker.name_ar)
         ev = claim.evidence
         if any(
-            fold_text(k.speaker.name_ar) == who and k.evidence.start < ev.end and ev.start < k.evidence.end
+            same_speaker(k.speaker.name_ar, claim.speaker.name_ar)
+            and k.evidence.start < ev.end
+            and ev.start < k.evidence.end
             for k in kept
         ):
             continue
         kept.append(claim)
-    return [c.model_copy(update={"id": f"c{n}"}) for n, c in enumerate(kept, 1)]
+    lost = conflicts([_contender(c) for c in kept])
+    dropped = [
+        DroppedClaim(
+            quote_ar=c.evidence.quote_ar,
+            speaker_ar=c.speaker.name_ar,
+            claim_ar=c.claim_ar,
+            reason=conflict_reason(kept[lost[n]].speaker.name_ar, c.speaker.name_ar),
+            rule="speaker_conflict",
+        )
+        for n, c in enumerate(kept)
+        if n in lost
+    ]
+    kept = [c for n, c in enumerate(kept) if n not in lost]
+    return [c.model_copy(update={"id": f"c{n}"}) for n, c in enumerate(kept, 1)], dropped
+
+
+def _contender(claim: Claim) -> Contender:
+    mention = claim.speaker.mention
+    return Contender(
+        claim.speaker.name_ar,
+        (claim.evidence.start, claim.evidence.end),
+        (mention.start, mention.end) if mention else None,
+        claim.attribution.mention_distance if claim.attribution else None,
+        claim.speaker.resolution == "resolved",
+    )
 
 
 def merge_entities(entities: Sequence[Entity]) -> list[Entity]:
@@ -217,11 +267,12 @@ def _combine(
     started: float,
     source_id: str | None,
 ) -> Briefing:
-    claims = merge_claims([c for b, p in zip(chunk_briefings, plans, strict=True) for c in _globalize(b, p)])
+    claims, conflicted = merge_claims(
+        [c for b, p in zip(chunk_briefings, plans, strict=True) for c in _globalize(b, p)]
+    )
     dropped: dict[tuple[str, str | None], DroppedClaim] = {}
-    for b in chunk_briefings:
-        for d in b.meta.dropped_claims:
-            dropped.setdefault((d.quote_ar, d.speaker_ar), d)
+    for d in [d for b in chunk_briefings for d in b.meta.dropped_claims] + conflicted:
+        dropped.setdefault((d.quote_ar, d.speaker_ar), d)
     first = chunk_briefings[0].meta
     attempts = [a for b in chunk_briefings for a in b.meta.attempts] + list(summary.attempts)
     meta = Meta(

@@ -33,8 +33,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from toolkit.arabic import arabic_ratio, has_arabic
-from toolkit.grounding import Grounder
+from toolkit.attribution import Attributor, conflicts
+from toolkit.grounding import Grounder, Span
 from toolkit.schema import Briefing, Claim, ClaimKind, Entity, EntityType, KeyPoint, Meta
+
+UNKNOWN_SPEAKER = "غير معروف"
+"""What a model writes as `speaker_ar` when the article does not say who spoke (an unresolved speaker)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -113,8 +117,9 @@ class ClaimDraft(_Draft):
 
     speaker_ar: Text = Field(
         max_length=120,
-        description="The speaker's name exactly as written in the Arabic article "
-        "(a person or an institution).",
+        description="The speaker's name exactly as written in the Arabic article (a person, an "
+        "institution, a statement such as 'بيان للإليزيه' or a source such as 'مصدر دبلوماسي'). "
+        f"Write '{UNKNOWN_SPEAKER}' when the article does not say who said it.",
     )
     speaker_en: Text | None = Field(default=None, max_length=120, description="The speaker's English name.")
     speaker_role: Text | None = Field(
@@ -131,6 +136,12 @@ class ClaimDraft(_Draft):
         max_length=400,
         description="Evidence: words copied character for character from ONE sentence of the article "
         "that prove the claim. Never paraphrase.",
+    )
+    cue_ar: Text | None = Field(
+        default=None,
+        max_length=60,
+        description="The reporting verb or phrase that introduces the claim, copied from the article "
+        "as written (e.g. 'وحض', 'أكدت', 'ووفق بيان', 'قائلاً'). Null if there is none.",
     )
     conditional: bool = Field(default=False, description="True only if the claim depends on a condition.")
     condition: Text | None = Field(default=None, max_length=300, description="The condition, or null.")
@@ -275,6 +286,56 @@ class BriefingDraft(_Draft):
             raise PydanticCustomError(
                 "missing_english",
                 "summary_en and headline_en are required: write them in English.",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _speakers_are_in_article(self, info: ValidationInfo) -> BriefingDraft:
+        ctx = _ctx(info)
+        if ctx.grounder is None or not ctx.strict_grounding or not self.claims:
+            return self
+        attributor = Attributor.for_grounder(ctx.grounder, self.entities)
+        missing = [
+            f"claim {n} («{c.speaker_ar}»)"
+            for n, c in enumerate(self.claims, 1)
+            if not attributor.speaker_found(c.speaker_ar)
+        ]
+        if missing:
+            raise PydanticCustomError(
+                "speaker_not_in_article",
+                "The speaker of {claims} is not named anywhere in the article. Write speaker_ar exactly "
+                "as the article names the speaker (a name, a title, an institution, a statement or a "
+                "source such as «مصدر دبلوماسي»); write «{unknown}» if the article does not say who "
+                "said it; or remove the claim.",
+                {"claims": ", ".join(missing), "unknown": UNKNOWN_SPEAKER},
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _one_speaker_per_evidence(self, info: ValidationInfo) -> BriefingDraft:
+        ctx = _ctx(info)
+        if ctx.grounder is None or not ctx.strict_grounding or len(self.claims) < 2:
+            return self
+        numbered: list[tuple[int, ClaimDraft, Span]] = []
+        for n, c in enumerate(self.claims, 1):
+            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
+            if span is not None:
+                numbered.append((n, c, span))
+        attributor = Attributor.for_grounder(ctx.grounder, self.entities)
+        results = attributor.attribute([(c, span) for _, c, span in numbered])
+        lost = conflicts([r.contender() for r in results])
+        if lost:
+            pairs = "; ".join(
+                f"claims {numbered[w][0]} and {numbered[loser][0]} («{numbered[w][1].speaker_ar}» and "
+                f"«{numbered[loser][1].speaker_ar}»)"
+                for loser, w in lost.items()
+            )
+            raise PydanticCustomError(
+                "speaker_conflict",
+                "These claims quote overlapping evidence but credit it to different speakers: {pairs}. "
+                "One piece of evidence has one speaker: keep the claim whose speaker the article names "
+                "for these words and remove the other, or quote each speaker's own words.",
+                {"pairs": pairs},
             )
         return self
 

@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from toolkit.arabic import Sentence, has_arabic, split_sentences
+from toolkit.attribution import Attributed, Attributor, is_unknown_speaker, resolve_conflicts
 from toolkit.cache import request_key
 from toolkit.chunking import (
     ChunkPlan,
@@ -26,7 +27,7 @@ from toolkit.chunking import (
 from toolkit.drafts import ClaimDraft
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.errors import ConfigurationError, InputError
-from toolkit.grounding import Grounder, Located
+from toolkit.grounding import Grounder, Located, Span
 from toolkit.schema import Briefing, Claim, DroppedClaim, Evidence, Meta, Speaker
 
 MAX_CHARS = 200_000
@@ -208,7 +209,8 @@ def _openai_engine(
 
 
 def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim], list[DroppedClaim]]:
-    claims: list[Claim] = []
+    """Evidence first (grounding), then who and said (attribution), then the drop rules."""
+    grounded: list[tuple[ClaimDraft, Span]] = []
     dropped: list[DroppedClaim] = []
     seen: set[tuple[int, int, str]] = set()
     for draft in result.draft.claims:
@@ -221,7 +223,23 @@ def _ground_claims(result: EngineResult, grounder: Grounder) -> tuple[list[Claim
         if key in seen:  # the same evidence and speaker twice is one claim
             continue
         seen.add(key)
-        claims.append(_claim(f"c{len(claims) + 1}", draft, grounder.article, span))
+        grounded.append((draft, span))
+    attributed = Attributor.for_grounder(grounder, result.draft.entities).attribute(grounded)
+    resolve_conflicts(attributed)
+    claims: list[Claim] = []
+    for (draft, span), who in zip(grounded, attributed, strict=True):
+        if who.rule is not None:
+            dropped.append(
+                DroppedClaim(
+                    quote_ar=draft.quote_ar,
+                    speaker_ar=draft.speaker_ar,
+                    claim_ar=draft.claim_ar,
+                    reason=who.reason or who.rule,
+                    rule=who.rule,
+                )
+            )
+            continue
+        claims.append(_claim(f"c{len(claims) + 1}", draft, grounder.article, span, who))
     return claims, dropped
 
 
@@ -240,15 +258,23 @@ def _dropped(draft: ClaimDraft, located: Located, *, salvaged: bool) -> DroppedC
     )
 
 
-def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
+def _speaker(draft: ClaimDraft, who: Attributed) -> Speaker:
+    if who.resolution == "unresolved":
+        # Never shown as a name: the renderers say "speaker unresolved".
+        name = "" if is_unknown_speaker(draft.speaker_ar) else draft.speaker_ar
+        return Speaker(name_ar=name, resolution="unresolved", mention=who.mention)
+    return Speaker(
+        name_ar=draft.speaker_ar,
+        name_en=draft.speaker_en,
+        role=draft.speaker_role,
+        mention=who.mention,
+    )
+
+
+def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Span, who: Attributed) -> Claim:
     return Claim(
         id=claim_id,
-        speaker=Speaker(
-            name_ar=draft.speaker_ar,
-            name_en=draft.speaker_en,
-            role=draft.speaker_role,
-            resolution="unresolved" if draft.unresolved else "resolved",
-        ),
+        speaker=_speaker(draft, who),
         claim_ar=draft.claim_ar,
         claim_en=draft.claim_en,
         kind=draft.kind,
@@ -263,6 +289,8 @@ def _claim(claim_id: str, draft: ClaimDraft, article: str, span: Any) -> Claim:
             method=span.method,
             score=round(span.score, 2),
         ),
+        cue=who.cue,
+        attribution=who.attribution,
     )
 
 

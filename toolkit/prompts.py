@@ -8,6 +8,7 @@ version is a hash of the templates' *source*, so it changes exactly when a promp
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,30 @@ import jinja2
 
 from toolkit.arabic import Sentence
 from toolkit.errors import ConfigurationError
+
+_ANGLES_RE = re.compile(r"([<>])(?=[<>])")
+_LINE_BREAKS_RE = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]+")
+_WORD_JOINER = "\u2060"
+
+
+def as_data(text: str) -> str:
+    """Article text made safe to show inside a prompt's data block (the `data` template filter).
+
+    The block is delimited by lines ``<<<ARTICLE`` and ``ARTICLE>>>`` (``<<<PART_SUMMARIES`` in the
+    merge prompt): an invisible word joiner (U+2060) goes between any two adjacent angle brackets, so
+    the text can never contain ``<<<`` or ``>>>`` and cannot close the block or open another; line
+    breaks inside a sentence become spaces, so the text cannot start a line of its own (a fake
+    marker or a fake ``[n]`` sentence). Both are invisible to grounding: folding removes the joiner
+    and collapses whitespace, so a quote copied from the prompt still matches the article exactly.
+
+    Args:
+        text: One sentence of the article.
+
+    Returns:
+        The text to render.
+    """
+    return _ANGLES_RE.sub(r"\1" + _WORD_JOINER, _LINE_BREAKS_RE.sub(" ", text))
+
 
 TEMPLATE_NAMES: tuple[str, ...] = ("system.j2", "extract.j2", "merge.j2")
 """Every template an engine may render; all of them are compiled on load and hashed into the version."""
@@ -79,6 +104,7 @@ def load_prompts(directory: str | None = None) -> PromptSet:
         autoescape=False,  # plain-text prompts, not HTML
         keep_trailing_newline=True,
     )
+    env.filters["data"] = as_data
     digest = hashlib.sha256()
     for name in TEMPLATE_NAMES:
         path = root / name

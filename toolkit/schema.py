@@ -37,17 +37,19 @@ EntityType = Literal["person", "organization", "location", "event", "other"]
 
 GroundingMethod = Literal["exact", "fuzzy"]
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 """Version of the output format. 2.0: the attribution triple (speaker mention, cue, evidence spans),
-`Speaker.resolution`, `Claim.attribution` and typed drop rules. Bumped on every schema change."""
+`Speaker.resolution`, `Claim.attribution` and typed drop rules; 2.1: span method `lexicon`.
+Bumped on every schema change."""
 
-SpanMethod = Literal["exact", "alias", "antecedent", "fuzzy"]
+SpanMethod = Literal["exact", "alias", "antecedent", "fuzzy", "lexicon"]
 """How the toolkit found a speaker-mention or cue span in the article.
 
 exact: the words as given, after Arabic folding; alias: another form of the same name (ال dropped,
 title stripped, the surname alone when the full name is in the article, a known alias); antecedent:
 a pronoun-only follow-up (وأضاف، وزاد) inherits the mention of the claim it continues; fuzzy: aligned
-by similarity on whole words.
+by similarity on whole words; lexicon: a cue the toolkit found itself from its reporting-verb and
+source-phrase lexicon (or the colon before a quotation), with no cue words given.
 """
 
 SpeakerResolution = Literal["resolved", "unresolved"]

@@ -47,16 +47,26 @@ def _sentences(messages: list[dict[str, Any]]) -> list[str]:
     return [m.group(2) for m in _SENTENCE_RE.finditer(user)]
 
 
+_VERB_RE = re.compile(r"(?:^|\s)(?:و?قال|و?قالت|و?أكد|و?أكدت|و?أعلنت|و?نفى)\s+(\S+\s+\S+)")
+
+
+def _fixture_speaker(sentence: str) -> str:
+    m = _VERB_RE.search(sentence)
+    return m.group(1) if m else "غير معروف"
+
+
 def fixture_briefing(sentences: list[str], *, fabricated_claim: bool = False) -> dict[str, Any]:
     """An AUTHORED BriefingDraft built from the prompt's sentences (quoted verbatim, so it grounds).
 
     Claims: every sentence containing «…» or قال (at most 5), quoting its first 300 characters, with
-    the speaker «المتحدث»; with `fabricated_claim`, one more claim whose quote is not in the article.
+    the two words after its first reporting verb as the speaker (words of the article, so the
+    attribution rules keep the claim), or «غير معروف» (an unresolved speaker) when it has no verb;
+    with `fabricated_claim`, one more claim whose quote is not in the article.
     """
     first = sentences[0] if sentences else "خبر"
     claims = [
         {
-            "speaker_ar": "المتحدث",
+            "speaker_ar": _fixture_speaker(s),
             "speaker_en": "The spokesperson",
             "speaker_role": None,
             "kind": "statement",

@@ -25,6 +25,7 @@ from toolkit.cli import batch as _batch  # noqa: E402,F401
 from toolkit.cli import eval as _eval  # noqa: E402,F401
 from toolkit.cli import render as _render  # noqa: E402,F401
 from toolkit.cli import seeds as _seeds  # noqa: E402,F401
+from toolkit.cli import serve as _serve  # noqa: E402,F401
 from toolkit.cli import store as _store  # noqa: E402,F401
 from toolkit.cli import summarize as _summarize  # noqa: E402,F401
 

@@ -42,6 +42,7 @@ gazetteers (most people named without a title, companies, events); morphology be
 from __future__ import annotations
 
 import asyncio
+import re
 
 from toolkit.arabic import fold
 from toolkit.drafts import BriefingDraft, ClaimDraft, KeyPointDraft
@@ -75,6 +76,9 @@ class OfflineEngine:
         return self.run(request)
 
 
+_ARABIC_RUN = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
+
+
 def extract(request: EngineRequest) -> BriefingDraft:
     """Build the briefing draft for one article.
 
@@ -91,7 +95,9 @@ def extract(request: EngineRequest) -> BriefingDraft:
     head = headline(request.sentences, scored)
     text = summary(scored, len(request.article.split()))
     if not head or not text:  # no Arabic sentence long enough: fall back to the Arabic words
-        words = " ".join(w for w in request.article.split() if any("\u0600" <= c <= "\u06ff" for c in w))
+        # Runs of Arabic-script characters, not whole words: a "word" like «hٻµý» is mostly Latin and
+        # would fail the drafts' Arabic check (found by fuzzing the HTTP API).
+        words = " ".join(_ARABIC_RUN.findall(request.article))
         head = head or words[:200].rsplit(" ", 1)[0] or words[:200]
         text = text or words[:1000].rsplit(" ", 1)[0]
     speakers = _speaker_types(claims, extractor)

@@ -19,7 +19,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from toolkit.errors import InputError
-from toolkit.schema import Briefing, Claim, Entity, Evidence, KeyPoint, Meta, SeedLabel, Speaker
+from toolkit.schema import (
+    Briefing,
+    Claim,
+    Entity,
+    Evidence,
+    KeyPoint,
+    LabelSpan,
+    Meta,
+    SeedLabel,
+    Speaker,
+    TextSpan,
+)
 
 PREDICTIONS_FILE = "predictions.jsonl"
 
@@ -195,12 +206,17 @@ def read_predictions(path: str | Path) -> list[Prediction]:
 # --- gold fed back as a prediction (the metrics' sanity check) ----------------------------------
 
 
+def _span(span: LabelSpan | None) -> TextSpan | None:
+    return None if span is None else TextSpan(start=span.start, end=span.end, text=span.text)
+
+
 def gold_briefing(ref: Reference) -> Briefing:
     """Turn a reference into the `Briefing` a perfect engine would return.
 
-    Claims come from the gold evidence spans (method exact), speakers from the gold name and first
-    English alias, summaries from the reference, key points from the key facts' first Arabic term,
-    entities from the gold entities. Scoring it must give 1.0 on every reference metric.
+    Claims come from the gold evidence, speaker-mention and cue spans (method exact), speakers from
+    the gold name and first English alias, summaries from the reference, key points from the key
+    facts' first Arabic term, entities from the gold entities. Scoring it must give 1.0 on every
+    reference metric.
 
     Args:
         ref: A seed reference (or an external one: then only the summaries are filled).
@@ -219,7 +235,10 @@ def gold_briefing(ref: Reference) -> Briefing:
                 Claim(
                     id=c.id,
                     speaker=Speaker(
-                        name_ar=c.speaker.name_ar, name_en=c.speaker.aliases_en[0], role=c.speaker.role
+                        name_ar=c.speaker.name_ar,
+                        name_en=c.speaker.aliases_en[0],
+                        role=c.speaker.role,
+                        mention=_span(c.speaker.mention),
                     ),
                     claim_ar=ev.quote,
                     claim_en=c.claim_en,
@@ -229,6 +248,7 @@ def gold_briefing(ref: Reference) -> Briefing:
                     evidence=Evidence(
                         quote_ar=ev.quote, start=ev.start, end=ev.end, method="exact", score=100.0
                     ),
+                    cue=_span(c.cue),
                 )
             )
         entities = [

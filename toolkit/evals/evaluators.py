@@ -76,9 +76,10 @@ class Grounding:
     """grounding_rate: share of predicted claims whose evidence is real — ``0 ≤ start < end ≤
     len(article)`` and ``fold(article[start:end]) == fold(evidence.quote_ar)``.
     grounding_exact / grounding_fuzzy split that share by ``evidence.method`` (they sum to
-    grounding_rate). dropped_rate: claims the pipeline dropped as ungrounded over all claims the
-    engine proposed (kept + dropped) — the pipeline only keeps grounded claims, so this is where an
-    engine's invented quotes show. None without predicted/proposed claims."""
+    grounding_rate). dropped_rate: claims the pipeline dropped (any rule: ungrounded evidence, a
+    speaker not in the article, two speakers for one evidence…) over all claims the engine proposed
+    (kept + dropped) — the pipeline only keeps grounded claims, so this is where an engine's invented
+    quotes and speakers show. None without predicted/proposed claims."""
 
     name = "grounding"
     directions: ClassVar[dict[str, str | None]] = {
@@ -297,6 +298,7 @@ class Usage:
 
 def default_evaluators() -> Sequence[Evaluator]:
     """Every evaluator, in report order."""
+    from toolkit.evals.attribution import AttributionFlags, RoleSpans
     from toolkit.evals.summary import KeyFactRecall, NumberConsistency, RougeChrf, SummaryLength
 
     return (
@@ -305,6 +307,8 @@ def default_evaluators() -> Sequence[Evaluator]:
         ClaimMatchEvaluator(),
         SpeakerAccuracy(),
         SpeakerResolution(),
+        RoleSpans(),
+        AttributionFlags(),
         KindAccuracy(),
         EntityMatch(),
         RougeChrf(),

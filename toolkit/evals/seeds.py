@@ -18,8 +18,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from toolkit.attribution import word_bounded
 from toolkit.errors import InputError
-from toolkit.schema import CLAIM_KINDS, SeedLabel
+from toolkit.schema import CLAIM_KINDS, LabelClaim, SeedLabel
 
 ARTICLE_FILE = "article.txt"
 LABEL_FILE = "label.json"
@@ -300,6 +301,7 @@ def _check_consistency(name: str, article: str, label: SeedLabel, problems: list
                     f"article[{ev.start}:{ev.end}] != quote; {fix} (compute offsets with str.find)",
                 )
             )
+        _check_roles(name, article, claim, where, problems)
     for i, entity in enumerate(label.entities):
         if entity.name_ar not in article:
             problems.append(
@@ -309,6 +311,48 @@ def _check_consistency(name: str, article: str, label: SeedLabel, problems: list
                     f"{entity.name_ar!r} does not occur in the article; write it as the article does",
                 )
             )
+
+
+def _check_roles(name: str, article: str, claim: LabelClaim, where: str, problems: list[SeedProblem]) -> None:
+    """Check a claim's speaker-mention and cue spans: present, exact text, whole words, and outside
+    the evidence and each other (seeds/README.md, "Speaker mention and cue")."""
+    ev = claim.evidence
+    spans = {"speaker.mention": claim.speaker.mention, "cue": claim.cue}
+    for role, span in spans.items():
+        at = f"{where}.{role}"
+        if span is None:
+            problems.append(
+                SeedProblem(name, at, "missing; label it (start, end, text) as seeds/README.md says")
+            )
+            continue
+        if not 0 <= span.start < span.end <= len(article):
+            problems.append(
+                SeedProblem(
+                    name,
+                    at,
+                    f"[{span.start}, {span.end}) is not a span of the article ({len(article)} chars)",
+                )
+            )
+            continue
+        if article[span.start : span.end] != span.text:
+            found = article.find(span.text)
+            fix = f"the text occurs at start={found}" if found >= 0 else "the text is not in the article"
+            problems.append(SeedProblem(name, at, f"article[{span.start}:{span.end}] != text; {fix}"))
+        elif not word_bounded(article, span.start, span.end):
+            problems.append(
+                SeedProblem(
+                    name, at, f"{span.text!r} starts or ends inside a word; take whole words (with clitics)"
+                )
+            )
+        if span.start < ev.end and ev.start < span.end:
+            problems.append(
+                SeedProblem(
+                    name, at, "overlaps the evidence; the evidence and the who/said spans are disjoint"
+                )
+            )
+    m, c = claim.speaker.mention, claim.cue
+    if m is not None and c is not None and m.start < c.end and c.start < m.end:
+        problems.append(SeedProblem(name, f"{where}.cue", "overlaps the speaker mention; make them disjoint"))
 
 
 def inspect_seeds(root: str | Path = "seeds") -> SeedCheck:
@@ -342,8 +386,9 @@ def check_seeds(root: str | Path = "seeds") -> list[SeedProblem]:
     Verifies that article.txt is non-empty valid UTF-8; that label.json validates against
     `SeedLabel` (claim kinds included); that the label id equals the folder name; that claim and
     key-fact ids are unique and claims are numbered c1..cn in order; that every evidence has
-    start < end and ``article[start:end] == quote``; and that every claim speaker's and entity's
-    ``name_ar`` occurs in the article.
+    start < end and ``article[start:end] == quote``; that every claim has a speaker mention and a
+    cue whose ``article[start:end] == text``, on word boundaries, disjoint from the evidence and from
+    each other; and that every claim speaker's and entity's ``name_ar`` occurs in the article.
 
     Args:
         root: The folder holding one sub-folder per seed.

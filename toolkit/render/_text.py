@@ -68,6 +68,41 @@ class NameIndex:
         return f"en:{fold(english)}" if english else f"ar:{fold(name_ar)}"
 
 
+UNRESOLVED = "speaker unresolved"
+"""Shown instead of a name for a speaker the toolkit could not tie to the article (never its words)."""
+
+
+def is_unresolved(claim: Claim) -> bool:
+    """Tell whether the claim's speaker is unresolved (rendered as `UNRESOLVED`, grouped apart)."""
+    return claim.speaker.resolution == "unresolved"
+
+
+def flag_notes(claim: Claim) -> list[str]:
+    """Plain-English notes for a claim's review flags, empty when it has none.
+
+    Args:
+        claim: The claim.
+
+    Returns:
+        One note per flag: ``too far apart: …`` (with the sentence distances) and ``not in the
+        evidence: …`` (the unsupported numbers and names).
+    """
+    a = claim.attribution
+    if a is None:
+        return []
+    notes = []
+    if "too_far" in a.flags:
+        parts = [
+            f"{what} {d} sentence{'' if d == 1 else 's'} from the evidence"
+            for what, d in (("speaker named", a.mention_distance), ("cue", a.cue_distance))
+            if d
+        ]
+        notes.append("too far apart: " + (", ".join(parts) or "speaker named after the evidence"))
+    if "unsupported" in a.flags:
+        notes.append("not in the evidence: " + ", ".join(a.unsupported))
+    return notes
+
+
 def speaker_index(claims: Iterable[Claim]) -> NameIndex:
     """Build the speaker identity rules from every claim that will be grouped.
 
@@ -77,7 +112,7 @@ def speaker_index(claims: Iterable[Claim]) -> NameIndex:
     Returns:
         A `NameIndex` over the claims' speakers.
     """
-    return NameIndex((c.speaker.name_ar, c.speaker.name_en) for c in claims)
+    return NameIndex((c.speaker.name_ar, c.speaker.name_en) for c in claims if not is_unresolved(c))
 
 
 def group_by_speaker(claims: Iterable[Claim], index: NameIndex) -> dict[str, list[Claim]]:
@@ -88,9 +123,12 @@ def group_by_speaker(claims: Iterable[Claim], index: NameIndex) -> dict[str, lis
         index: The speaker identity rules.
 
     Returns:
-        Identity key → that speaker's claims (insertion-ordered, so deterministic).
+        Identity key → that speaker's claims (insertion-ordered, so deterministic); unresolved
+        speakers share the key ``"unresolved"``.
     """
     groups: dict[str, list[Claim]] = {}
     for claim in claims:
-        groups.setdefault(index.key(claim.speaker.name_ar, claim.speaker.name_en), []).append(claim)
+        sp = claim.speaker
+        key = "unresolved" if is_unresolved(claim) else index.key(sp.name_ar, sp.name_en)
+        groups.setdefault(key, []).append(claim)
     return groups

@@ -1,9 +1,10 @@
 """The review page: one self-contained HTML file where every claim sits highlighted in the Arabic source.
 
-The article is cut by the evidence offsets the toolkit computed (`claim.evidence.start/end`), never by
-searching the text again. The page is built by one walk over the sorted span boundaries, escaping each
-segment *after* it is cut, so HTML escaping can never shift an offset. Overlapping or nested spans
-become flat segments that carry every claim id covering them (`data-claims="c1 c3"`).
+The article is cut by the offsets the toolkit computed — every claim's evidence (what), speaker
+mention (who) and cue (said) — never by searching the text again. The page is built by one walk over
+the sorted span boundaries, escaping each segment *after* it is cut, so HTML escaping can never shift
+an offset. Overlapping or nested spans become flat segments that carry every claim id covering them
+(`data-claims="c1 c3"` for evidence, `data-who` for mentions, `data-cue` for cues).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ import jinja2
 from markupsafe import Markup
 
 from toolkit.errors import InputError
-from toolkit.render._text import NameIndex, group_by_speaker, speaker_index
+from toolkit.render._text import (
+    UNRESOLVED,
+    NameIndex,
+    flag_notes,
+    group_by_speaker,
+    is_unresolved,
+    speaker_index,
+)
 from toolkit.render.markdown import NO_ENGLISH
 from toolkit.schema import Briefing, Claim
 
@@ -44,12 +52,21 @@ def _env() -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class _Span:
-    """One claim's evidence span, validated against the article."""
+    """One span of a claim, validated against the article.
+
+    Attributes:
+        cid: The claim id.
+        start: Start offset.
+        end: End offset.
+        colour: The speaker's palette index.
+        role: ``ev`` (the evidence: what), ``who`` (the speaker's mention) or ``cue`` (said).
+    """
 
     cid: str
     start: int
     end: int
     colour: int
+    role: str = "ev"
 
 
 def _check_id(claim: Claim, seen: set[str]) -> None:
@@ -68,28 +85,39 @@ def _check_id(claim: Claim, seen: set[str]) -> None:
 
 def _check_span(claim: Claim, article: str) -> None:
     ev = claim.evidence
-    if not 0 <= ev.start < ev.end <= len(article):
-        raise InputError(
-            f"claim {claim.id}: evidence span [{ev.start}, {ev.end}) does not index the article "
-            f"({len(article)} characters)",
-            hint="pass the exact article text the briefing was made from (same file, same bytes)",
-        )
-    if article[ev.start : ev.end] != ev.quote_ar:
-        raise InputError(
-            f"claim {claim.id}: article[{ev.start}:{ev.end}] is not the claim's evidence quote "
-            f"({article[ev.start : ev.end][:40]!r} != {ev.quote_ar[:40]!r})",
-            hint="the briefing was made from a different text; pass the exact article it was made from",
-        )
+    parts = [("evidence", ev.start, ev.end, ev.quote_ar)]
+    for what, span in (("speaker mention", claim.speaker.mention), ("cue", claim.cue)):
+        if span is not None:
+            parts.append((what, span.start, span.end, span.text))
+    for what, start, end, text in parts:
+        if not 0 <= start < end <= len(article):
+            raise InputError(
+                f"claim {claim.id}: {what} span [{start}, {end}) does not index the article "
+                f"({len(article)} characters)",
+                hint="pass the exact article text the briefing was made from (same file, same bytes)",
+            )
+        if article[start:end] != text:
+            raise InputError(
+                f"claim {claim.id}: article[{start}:{end}] is not the claim's {what} "
+                f"({article[start:end][:40]!r} != {text[:40]!r})",
+                hint="the briefing was made from a different text; pass the exact article it was made from",
+            )
 
 
 def _spans(briefing: Briefing, article: str, colours: dict[str, int]) -> list[_Span]:
-    """Validate every claim's evidence against the article and return its span."""
+    """Validate every claim's spans against the article and return them (who, said, what)."""
     seen: set[str] = set()
     spans = []
     for claim in briefing.claims:
         _check_id(claim, seen)
         _check_span(claim, article)
-        spans.append(_Span(claim.id, claim.evidence.start, claim.evidence.end, colours[claim.id]))
+        colour = colours[claim.id]
+        spans.append(_Span(claim.id, claim.evidence.start, claim.evidence.end, colour))
+        mention = claim.speaker.mention
+        if mention is not None and not is_unresolved(claim):  # a candidate is never shown as the speaker
+            spans.append(_Span(claim.id, mention.start, mention.end, colour, "who"))
+        if claim.cue is not None:
+            spans.append(_Span(claim.id, claim.cue.start, claim.cue.end, colour, "cue"))
     return spans
 
 
@@ -100,15 +128,30 @@ def _escape(text: str) -> str:
 
 
 def _open_mark(active: Sequence[_Span], a: int) -> str:
-    """The opening tag of a highlighted segment starting at offset `a`, plus anchors for extra ids."""
-    starting = [s.cid for s in active if s.start == a]
+    """The opening tag of a highlighted segment starting at offset `a`, plus anchors for extra ids.
+
+    Evidence keeps its speaker's fill (``mark.ev``, ``data-claims``); a speaker mention (``who``,
+    ``data-who``) and a cue (``cue``, ``data-cue``) get their own styles, also inside evidence.
+    """
+    ev = [s for s in active if s.role == "ev"]
+    who = [s for s in active if s.role == "who"]
+    cue = [s for s in active if s.role == "cue"]
+    classes, attrs = [], []
+    if ev:
+        classes += ["ev", f"sp-{ev[0].colour}"] + (["multi"] if len(ev) > 1 else [])
+        attrs.append(f'data-claims="{" ".join(s.cid for s in ev)}"')
+    if who:
+        classes += ["who"] + ([] if ev else [f"sp-{who[0].colour}"])
+        attrs.append(f'data-who="{" ".join(dict.fromkeys(s.cid for s in who))}"')
+    if cue:
+        classes.append("cue")
+        attrs.append(f'data-cue="{" ".join(dict.fromkeys(s.cid for s in cue))}"')
+    starting = [s.cid for s in ev if s.start == a]
     # One element has one id: extra claims that start here get an empty anchor (no text, so
     # textContent of the marks is untouched).
     anchors = "".join(f'<span class="ev-anchor" id="ev-{cid}"></span>' for cid in starting[1:])
-    multi = " multi" if len(active) > 1 else ""
     ident = f' id="ev-{starting[0]}"' if starting else ""
-    claims = " ".join(s.cid for s in active)
-    return f'{anchors}<mark class="ev sp-{active[0].colour}{multi}" data-claims="{claims}"{ident}>'
+    return f'{anchors}<mark class="{" ".join(classes)}" {" ".join(attrs)}{ident}>'
 
 
 def article_html(article: str, spans: Sequence[_Span]) -> str:
@@ -116,7 +159,7 @@ def article_html(article: str, spans: Sequence[_Span]) -> str:
 
     Args:
         article: The original article text.
-        spans: Validated spans (0 <= start < end <= len(article)).
+        spans: Validated spans (0 <= start < end <= len(article)) of every role.
 
     Returns:
         HTML whose text content is exactly `article`.
@@ -133,7 +176,7 @@ def article_html(article: str, spans: Sequence[_Span]) -> str:
 def _overlapping(spans: Sequence[_Span]) -> bool:
     """True when any two evidence spans share a character (the legend then explains the dashes)."""
     reach = -1
-    for s in sorted(spans, key=lambda s: s.start):
+    for s in sorted((s for s in spans if s.role == "ev"), key=lambda s: s.start):
         if s.start < reach:
             return True
         reach = max(reach, s.end)
@@ -142,6 +185,8 @@ def _overlapping(spans: Sequence[_Span]) -> bool:
 
 def _speaker_view(claims: Sequence[Claim], index: NameIndex, colour: int) -> dict[str, Any]:
     first = claims[0].speaker
+    if is_unresolved(claims[0]):
+        return {"name_en": UNRESOLVED, "name_ar": "", "colour": colour, "count": len(claims)}
     return {
         "name_en": index.english(first.name_ar, first.name_en),
         "name_ar": first.name_ar,
@@ -150,11 +195,35 @@ def _speaker_view(claims: Sequence[Claim], index: NameIndex, colour: int) -> dic
     }
 
 
+_METHODS = {
+    "exact": "as given",
+    "alias": "another form of the name",
+    "antecedent": "carried over from the previous claim",
+    "fuzzy": "by similarity",
+    "lexicon": "found by the toolkit",
+}
+
+
+def _where(method: str | None, distance: int | None) -> str:
+    how = _METHODS.get(method or "", method or "")
+    if distance is None:
+        return how
+    away = "same sentence" if distance == 0 else f"{distance} sentence{'' if distance == 1 else 's'} away"
+    return f"{how}, {away}"
+
+
 def _card(claim: Claim, index: NameIndex, colour: int) -> dict[str, Any]:
+    a = claim.attribution
+    unresolved = is_unresolved(claim)
     return {
         "c": claim,
-        "name_en": index.english(claim.speaker.name_ar, claim.speaker.name_en),
+        "unresolved": unresolved,
+        "name_en": None if unresolved else index.english(claim.speaker.name_ar, claim.speaker.name_en),
         "colour": colour,
+        "who": None if unresolved else claim.speaker.mention,
+        "who_how": _where(a.mention_method, a.mention_distance) if a else "",
+        "cue_how": _where(a.cue_method, a.cue_distance) if a else "",
+        "flags": flag_notes(claim),
     }
 
 
@@ -191,6 +260,7 @@ def render_review(briefing: Briefing, article: str) -> str:
         speakers=[_speaker_view(g, index, n % N_COLOURS) for n, g in enumerate(groups)],
         cards=[_card(c, index, colours[c.id]) for c in briefing.claims],
         has_overlap=_overlapping(spans),
+        n_flagged=sum(1 for c in briefing.claims if c.attribution and c.attribution.flags),
         cost=_cost(briefing),
         css=Markup((_TEMPLATES / "review.css").read_text(encoding="utf-8")),
         js=Markup((_TEMPLATES / "review.js").read_text(encoding="utf-8")),

@@ -17,7 +17,15 @@ import jinja2
 
 from toolkit.arabic import has_arabic
 from toolkit.errors import InputError
-from toolkit.render._text import NameIndex, fold, group_by_speaker, speaker_index
+from toolkit.render._text import (
+    UNRESOLVED,
+    NameIndex,
+    flag_notes,
+    fold,
+    group_by_speaker,
+    is_unresolved,
+    speaker_index,
+)
 from toolkit.schema import Briefing, Claim, Entity
 
 NO_ENGLISH = "English requires an LLM"
@@ -87,6 +95,8 @@ def _needs_note(briefings: Sequence[Briefing]) -> bool:
 
 
 def _speaker(claim: Claim, index: NameIndex) -> str:
+    if is_unresolved(claim):
+        return UNRESOLVED
     english = index.english(claim.speaker.name_ar, claim.speaker.name_en)
     name = english if english else _iso(claim.speaker.name_ar)
     role = claim.speaker.role
@@ -99,6 +109,12 @@ def _conditional(claim: Claim) -> str:
     if claim.condition and claim.condition.strip():
         return f"yes: {_iso(_line(claim.condition))}"
     return "yes (condition not stated)"
+
+
+def _flagged(claim: Claim) -> str:
+    """ **Check:** …, when the toolkit flagged the claim for review (too far apart, unsupported)."""
+    notes = flag_notes(claim)
+    return f" **Check:** {_iso('; '.join(notes))}." if notes else ""
 
 
 @dataclass(frozen=True)
@@ -117,7 +133,7 @@ class _Row:
         via = _iso(_line(claim.attributed_via)) if claim.attributed_via else "direct"
         return cls(
             speaker=_cell(_speaker(claim, index)),
-            claim=_cell(_en_or_ar(claim.claim_en, claim.claim_ar)),
+            claim=_cell(_en_or_ar(claim.claim_en, claim.claim_ar) + _flagged(claim)),
             kind=claim.kind,
             conditional=_cell(_conditional(claim)),
             via=_cell(via),
@@ -218,11 +234,12 @@ def _render_digest(briefings: Sequence[Briefing]) -> str:
     by_speaker = []
     for claims in groups:
         first = claims[0].speaker
-        english = speakers.english(first.name_ar, first.name_en)
+        english = None if is_unresolved(claims[0]) else speakers.english(first.name_ar, first.name_en)
+        name = f"{english} ({_iso(first.name_ar)})" if english else _iso(first.name_ar)
         roles = sorted({c.speaker.role.strip() for c in claims if c.speaker.role and c.speaker.role.strip()})
         by_speaker.append(
             {
-                "name": f"{english} ({_iso(first.name_ar)})" if english else _iso(first.name_ar),
+                "name": UNRESOLVED if is_unresolved(claims[0]) else name,
                 "roles": roles,
                 "n_claims": len(claims),
                 "n_articles": len({article_of[id(c)] for c in claims}),

@@ -1,16 +1,20 @@
-// khulasa review page: link claim cards and evidence highlights. Everything static works without this.
+// khulasa review page: link claim cards and their highlights (evidence, speaker mention, cue).
+// Everything static works without this.
 (function () {
   "use strict";
   var root = document.documentElement;
   root.classList.remove("no-js");
   root.classList.add("js");
 
-  var marks = Array.prototype.slice.call(document.querySelectorAll("mark.ev"));
+  // Every highlight of the article: evidence (data-claims), speaker mentions (data-who), cues (data-cue).
+  var marks = Array.prototype.slice.call(document.querySelectorAll("article mark"));
   var cards = Array.prototype.slice.call(document.querySelectorAll(".card[data-claim]"));
   var smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  function idsOf(mark) { return mark.getAttribute("data-claims").split(" "); }
+  function list(mark, attr) { var v = mark.getAttribute(attr); return v ? v.split(" ") : []; }
+  function idsOf(mark) { return list(mark, "data-claims").concat(list(mark, "data-who"), list(mark, "data-cue")); }
   function marksOf(id) { return marks.filter(function (m) { return idsOf(m).indexOf(id) >= 0; }); }
+  function evidenceOf(id) { return marks.filter(function (m) { return list(m, "data-claims").indexOf(id) >= 0; }); }
   function cardOf(id) { return document.getElementById("card-" + id); }
   function reveal(el) { if (el) { el.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" }); } }
 
@@ -30,16 +34,18 @@
     card.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("a")) { event.preventDefault(); }
       activate([id]);
-      reveal(marksOf(id)[0]);
+      reveal(evidenceOf(id)[0]);
     });
     card.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate([id]); reveal(marksOf(id)[0]); }
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate([id]); reveal(evidenceOf(id)[0]); }
     });
   });
 
   marks.forEach(function (mark) {
     mark.addEventListener("click", function () {
-      var ids = idsOf(mark);
+      // Evidence first: a mention shared by several claims opens the claim whose words these are.
+      var ids = list(mark, "data-claims");
+      if (!ids.length) { ids = idsOf(mark); }
       activate(ids);
       reveal(cardOf(ids[0]));
     });
