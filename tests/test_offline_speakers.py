@@ -300,3 +300,42 @@ def test_a_subject_after_the_object_introduces_the_next_speaker() -> None:
         "وتوقع أن تشهد المنطقة أمطارا غزيرة مطلع الأسبوع المقبل."
     )
     assert _speakers(text)[-1] == ("سامي الحلو", False)
+
+
+def test_a_bi_complement_right_after_the_verb_is_not_the_speaker() -> None:
+    text = (
+        "وانتقد المصمم سامي خوري هجرة المصممين العرب إلى أوروبا. "
+        "وطالب بتأسيس أسبوع عربي للموضة بمواصفات عالمية يقدم الإبداع المحلي."
+    )
+    assert all(not speaker.startswith("بتأسيس") for speaker, _ in _speakers(text))
+
+
+def test_an_unreadable_subject_is_not_replaced_by_the_last_speaker() -> None:
+    text = (
+        "وقال المهندس محمد السالم إن المصنع سيفتتح في الربيع. "
+        "وانقسم الضباط إلى فريقين، الأول يرى أن التصعيد يضر بالجميع."
+    )
+    assert _speakers(text)[-1] == ("الأول", True)
+    text = "وقال الناطق إن الحملة انطلقت. ويشير الإعلان إلى وثيقة ينبغي الرجوع إليها لإبداء الرأي."
+    assert _speakers(text)[-1] == ("الإعلان", False)  # أشار takes no object: the noun is its subject
+
+
+def test_a_long_title_chain_reaches_the_name() -> None:
+    text = (
+        "وقال المشرف على معهد بحوث الطاقة والباحث الرئيس في مشروع الطاقة الشمسية بمدينة الملك عبد العزيز "
+        "للعلوم والتقنية الدكتور نايف بن محمد العبادي، إن المدينة تنفذ حاليا مشروعا بحثيا."
+    )
+    assert _one(text) == ("نايف بن محمد العبادي", False)
+
+
+def test_the_abbreviated_doctor_and_a_name_that_is_also_a_title() -> None:
+    text = "توضح د. أميرة حنا الطبيبة النفسية أننا لا يجب أن ننسى حاجة الأطفال إلى اللعب مع الآخرين."
+    assert _one(text) == ("أميرة حنا", False)
+
+
+def test_an_elative_is_not_the_verb_abraza() -> None:
+    text = (
+        "وقال التقرير إن العديد من المعتقلين كانوا مساعدين لأحد أبرز قيادات التنظيم في المنطقة، "
+        "وإن بعضهم سلم إلى بلده."
+    )
+    assert {s for s, _ in _speakers(text)} == {"التقرير"}

@@ -72,7 +72,11 @@ _NAQAL = "نقل"
 _COORD = frozenset({"وان", "وانه", "وانها", "وبان"})
 _WHILE = frozenset({"فيما", "بينما", "في حين"})
 _AMMA = frozenset({"اما", "واما"})  # أما / وأما, folded
+_ELATIVE_BEFORE = frozenset(fold_text(w) for w in ["أحد", "إحدى", "من", "بين", "ثاني", "أول"])
 _MA = frozenset({"ما", "بما", "لما", "مما"})
+#: Verbs whose preposition follows the subject, never an object (أشار X إلى، أعرب X عن، شدد X على).
+_NO_OBJECT = frozenset(fold_text(w) for w in ["أشار", "أعرب", "شدد", "أكد", "تحدث", "كشف", "لفت", "نوه"])
+_SAY_ONLY = frozenset({"an", "colon", "quote"})  # قال، أضاف، أوضح: no object before the complement
 _ADJ_TIME = frozenset(fold_text(w) for w in ["الماضي", "الحالي", "الجاري", "المقبل"])  # also family names
 _DITRANSITIVE = frozenset(fold_text(w) for w in ["أبلغ", "طالب", "حض", "دعا", "وعد", "حذر", "نوه"])
 _TIME_WORDS = frozenset(
@@ -299,6 +303,9 @@ class ClaimExtractor:
             verb = VERBS.get(t.w)
             if verb is None or (i > 0 and s.toks[i - 1].w == "عدم"):  # طلب عدم ذكر اسمه
                 continue
+            prev = s.toks[i - 1].w if i > 0 else ""
+            if verb.inner_only and (prev in _ELATIVE_BEFORE or prev[1:] in _ELATIVE_BEFORE):
+                continue  # «أحد أبرز قيادات التنظيم»: the elative «most prominent», not the verb أبرز
             for f in self._read_cue(sid, s, i, verb, found, src):
                 self._place(s, found, f)
         if not found and src is not None:
@@ -306,7 +313,11 @@ class ClaimExtractor:
             if extra is not None:
                 found.append(extra)
         if found:
-            self.subjects.append((found[-1].outer, sid))
+            last = found[-1]
+            # An unresolved speaker is no antecedent: a follow-up that would carry it is unresolved too.
+            self.subjects.append(
+                (replace(last.outer, type="unknown") if last.unresolved else last.outer, sid)
+            )
         else:
             for np in self._clause_subjects(s, len(s.toks)):
                 self.subjects.append((np, sid))
@@ -386,7 +397,14 @@ class ClaimExtractor:
         unresolved = False
         self.rival = False
         if verb.participle:
-            np = found[-1].outer if found else self._statement_before(s, i) or self._implicit(sid, s, i, fem)
+            if found and found[-1].unresolved:  # «…تتهم الدكتور إياد علاوي بقضية…، مشددا»: not him
+                np, unresolved = found[-1].outer, True
+            else:
+                np = (
+                    found[-1].outer
+                    if found
+                    else self._statement_before(s, i) or self._implicit(sid, s, i, fem)
+                )
         else:
             svo = self._svo(s, i)
             hidden = self._unparsed_subject(s, i) if svo is None else None
@@ -395,8 +413,8 @@ class ClaimExtractor:
             elif hidden is not None:
                 # «وكانت الصحيفة قد ذكرت…»: someone is named before the verb and we cannot read who.
                 np, explicit, unresolved = hidden, True, True
-            elif verb.clitic and i + 1 < len(toks) and toks[i + 1].w.startswith("ب"):
-                np = None  # «واتهمها بتأجيل الصيانة»: object pronoun, then the complement; subject implicit
+            elif (verb.clitic or BI in verb.intro) and self._bi_complement(s, i + 1):
+                np = None  # «واتهمها بتأجيل الصيانة»، «وطالب بتأسيس أسبوع»: the complement; subject implicit
             elif i + 1 < len(toks) and _clean(s.gap(i + 1), False):
                 np = self._np(s, i + 1, bi=BI in verb.intro)
                 if np is not None and found and "," in s.gap(i) and np.type in {"organization", "location"}:
@@ -410,10 +428,17 @@ class ClaimExtractor:
                         explicit, after = np is cand, cand.end
                 elif np is not None:
                     explicit, after = True, np.end
+                    # «ونفى احتكار الرجل التصميم»: after a verb that takes a direct object, an unknown
+                    # untitled "name" that no complementizer follows may well be the object.
+                    unresolved = ANY in verb.intro and self._maybe_object(s, np)
                 else:
                     np = self._unread_subject(s, i)  # «وقال الماضي إن»، «وأكد البحث أن»: the subject
                     explicit = np is not None
-                    unresolved = explicit and not self._says_subject(verb)
+                    nxt = toks[np.end].w if np is not None and np.end < len(toks) else ""
+                    sure = nxt in COMPLEMENTIZERS or (_introduces(nxt, verb) and verb.lemma in _NO_OBJECT)
+                    unresolved = explicit and not (sure and np.start == i + 1 and self._says_subject(verb))
+                    if np is not None and not unresolved:
+                        np = replace(np, type="source")  # named, but not a person or body we know
             if verb.lemma == _NAQAL:
                 relayed = self._relayed(s, i)
                 if relayed is None:
@@ -432,6 +457,7 @@ class ClaimExtractor:
             alt = None if explicit else self._implicit(sid, s, i, fem)
             np, unresolved = (alt, False) if alt is not None else (np, True)
         relative = i > 0 and toks[i - 1].w in _MA  # «بسبب ما قالت إنه…»: the subject of another clause
+        unresolved = unresolved or np.type == "unknown"
         unresolved = unresolved or self._fragment(np) or (not explicit and (self.rival or relative))
         in_quote = self._opens_quote(s, i)
         begin = toks[i].fs if in_quote else self._complement(s, after, verb)
@@ -456,23 +482,59 @@ class ClaimExtractor:
             for n, (a, b) in enumerate(parts)
         ]
 
+    def _bi_complement(self, s: Sent, k: int) -> bool:
+        """Token k is a بـ complement (بتأسيس، بقطع), not a name that begins with ب (بيرنار)."""
+        if k >= len(s.toks) or not _clean(s.gap(k), False):
+            return False
+        w = s.toks[k].w
+        return w.startswith("ب") and len(w) > 3 and w not in self.surnames and not self._known(w)
+
+    def _maybe_object(self, s: Sent, np: NP) -> bool:
+        if np.type != "person" or np.title is not None or self._known(np.name):
+            return False
+        n = np.end
+        if n >= len(s.toks):
+            return False
+        return s.toks[n].w not in COMPLEMENTIZERS and not any(c in s.gap(n) for c in ':",')
+
     def _unread_subject(self, s: Sent, i: int) -> NP | None:
-        """One definite word between the verb and its complementizer that no rule reads (not a time
-        word): the verb has an explicit subject, so carrying over the last speaker would be a guess."""
+        """A subject the rules cannot read, so carrying over the last speaker would be a guess: one
+        definite word between the verb and its complementizer (وقال الماضي إن), a definite phrase after
+        a verb of saying that takes no object (وأوضح المشرف العام على الحملة …), or a definite word
+        right before the verb (الأول يرى أن)."""
         toks = s.toks
         k = i + 1
-        w = toks[k].w
-        if (
-            k + 1 >= len(toks)
-            or not w.startswith("ال")
-            or w in _TIME_WORDS
-            or (w in STOP and w not in _ADJ_TIME)
-        ):
-            return None  # «وأشار إلى أنه»: إلى folds to الي
-        if not (toks[k + 1].w in COMPLEMENTIZERS or ":" in s.gap(k + 1)):
+        if k + 1 >= len(toks):
             return None
-        a, b = self.folded.span_to_original(toks[k].fs, toks[k].fe)
-        return NP(self.article[a:b], "unknown", k + 1, start=k, span=(a, b))
+        w = toks[k].w
+        if not w.startswith("ال") or w in _TIME_WORDS or (w in STOP and w not in _ADJ_TIME):
+            return self._unread_before(s, i)  # «وأشار إلى أنه»: إلى folds to الي
+        verb = VERBS[toks[i].w]
+        if toks[k + 1].w in COMPLEMENTIZERS or ":" in s.gap(k + 1) or verb.intro <= _SAY_ONLY:
+            return self._unknown(s, k, k + 1)
+        for t in range(k + 1, min(len(toks), k + 6)):  # «كما دعا الإعلان إلى»، «أعرب المشاركون في القمة عن»
+            if not _clean(s.gap(t), True):
+                return None
+            w = toks[t].w
+            if w in COMPLEMENTIZERS or _introduces(w, verb):
+                return self._unknown(s, k, t)
+            if not (w.startswith("ال") or w in {"في", "من"}):
+                return None
+        return None
+
+    def _unread_before(self, s: Sent, i: int) -> NP | None:
+        toks = s.toks
+        prefixed = toks[i].w[:1] in "وف" and toks[i].w[1:] in VERBS
+        if i == 0 or prefixed or not _clean(s.gap(i), False):
+            return None
+        w = toks[i - 1].w
+        if not w.startswith("ال") or w in STOP or w in _TIME_WORDS or w in COMPLEMENTIZERS:
+            return None
+        return self._unknown(s, i - 1, i)
+
+    def _unknown(self, s: Sent, a_tok: int, b_tok: int) -> NP:
+        a, b = self.folded.span_to_original(s.toks[a_tok].fs, s.toks[b_tok - 1].fe)
+        return NP(self.article[a:b], "unknown", b_tok, start=a_tok, span=(a, b))
 
     @staticmethod
     def _says_subject(verb: Verb) -> bool:
@@ -879,6 +941,18 @@ class ClaimExtractor:
                 a, b = self.folded.span_to_original(tok.fs, end)
                 return cut(self.article[a:b].strip(EDGE + "«»“”\"'"), 300) or None
         return None
+
+
+def _introduces(w: str, verb: Verb) -> bool:
+    """The word is the preposition the verb's complement starts with (دعا إلى، حث على، أعرب عن)."""
+    intro = verb.intro
+    return (
+        (w == "الي" and ILA in intro)
+        or (w == "علي" and ALA in intro)
+        or (w == "عن" and AN_PREP in intro)
+        or (w == "من" and MIN in intro)
+        or (w.startswith("ب") and BI in intro)
+    )
 
 
 def _after(s: Sent, t: int, offset: int) -> int:

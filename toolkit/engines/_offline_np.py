@@ -45,7 +45,10 @@ _HERE = frozenset({"البلاد", "المنطقه", "العاصمه"})
 #: Portfolios between an indefinite title head and its state (وزير خارجية فالدوريا، رئيس وزراء X).
 _PORTFOLIOS = _folded("خارجية داخلية دفاع مالية وزراء حكومة اقتصاد صحة عدل تربية إعلام نقل زراعة طاقة")
 #: After ل, the people addressed or the channel used, never part of a name (لوسائل الإعلام).
-_AUDIENCE = _folded("وسائل مراسل مراسلي مراسلة الصحفيين صحفيين")
+_AUDIENCE = _folded(
+    "وسائل مراسل مراسلي مراسلة الصحفيين صحفيين الصحافيين الصحافة التلفزيون الإذاعة الوكالة الصحيفة "
+    "المراسلين قناة وكالة صحيفة إذاعة تلفزيون"
+)
 _STATE_WORDS = frozenset({"جمهوريه", "دوله", "مملكه", "اماره", "حكومه"})
 _NOUN_ENDINGS = ("ه", "ين", "ون", "ات")  # after a first name, -ان is a family name (الحمدان)
 _ADJ_WORDS = _folded(
@@ -367,7 +370,7 @@ def name_end(s: Sent, j: int, surnames: frozenset[str], limit: int = 4, bi: bool
         if k > j and not _name_gap(s.gap(k)):
             break
         w = toks[k].w
-        if bi and k > j and w.startswith("ب") and len(w) >= 4 and not _later_bi(s, k):
+        if bi and k > j and w.startswith("ب") and len(w) >= 4 and not _later_bi(s, k) and not s.recurs(k):
             break
         linked = (
             k + 1 < len(toks) and _name_gap(s.gap(k + 1)) and is_name_word(toks[k + 1].w, False, surnames)
@@ -513,7 +516,7 @@ def _gender(head: str, kind: str) -> bool | None:
         return fem_title(head) if head in TITLE_HEADS and head not in _NEUTRAL_TITLES else None
     if head in INSTITUTIONS and " " not in INSTITUTIONS[head]:
         return None  # الكرملين، الإليزيه: names, not nouns
-    return _strip_li(head).endswith("ه")
+    return _strip_li(head).endswith(("ه", "ات"))  # الشركة / السلطات، الجماعات (plurals of things)
 
 
 def _parse(
@@ -615,7 +618,12 @@ _ADJUNCTS = (
         "تغريدة منشور ندوة حفل افتتاح أثناء"
     )
 )
-_PREPOSITIONS = _folded("في لدى إلى")
+_PREPOSITIONS = _folded("في لدى إلى على")
+#: Words that may follow a speaker's name before the reported words: قد، the complement's
+#: preposition, a time word (العلوي أمس، أن).
+_CLOSERS = _folded(
+    "قد وقد إلى على من عن أمس اليوم غدا صباح مساء الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت"
+)
 
 
 def _title_to_name(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple[int, int, int] | None:
@@ -628,7 +636,7 @@ def _title_to_name(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple
         the strict chain stands.
     """
     toks = s.toks
-    for _ in range(12):
+    for _ in range(24):
         if k >= len(toks):
             return None
         if s.quote_at(k) == "«":
@@ -647,8 +655,22 @@ def _title_to_name(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple
             k += step
             continue
         n = name_end(s, k, surnames, bi=bi)
-        return (k, k, n) if n - k >= 2 or (n - k == 1 and toks[k].w in surnames) else None
+        if _closes(s, n) and (n - k >= 2 or (n - k == 1 and toks[k].w in surnames)):
+            return k, k, n
+        if _construct_noun(s, k):
+            k += 1  # «المشرف على معهد بحوث الطاقة …»، «بمدينة الملك عبد العزيز للعلوم …»: more title
+            continue
+        return None  # «أكد الوزير على ضرورة تعزيز التعاون بين…»: words, not a name, run on
     return None
+
+
+def _construct_noun(s: Sent, k: int) -> bool:
+    """An indefinite noun in construct with the definite word after it (بحوث الطاقة، عبد العزيز)."""
+    toks = s.toks
+    w = toks[k].w
+    if w.startswith("ال") or w in STOP or w in VERBS or k + 1 >= len(toks) or not _clean(s.gap(k + 1), False):
+        return False
+    return toks[k + 1].w.startswith("ال") and toks[k + 1].w not in STOP
 
 
 def _title_step(s: Sent, k: int) -> int:
@@ -675,18 +697,17 @@ def _title_step(s: Sent, k: int) -> int:
 
 
 def _closes(s: Sent, n: int) -> bool:
-    """What follows token n-1 ends a speaker phrase: punctuation, the end, a complementizer, قد, or the
-    preposition or بـ that opens the reported words (جارتها أوستيريا إنها…، فولكوف من أن…)."""
+    """What follows token n-1 ends a speaker phrase: punctuation, the end, a complementizer, قد, a time
+    word, the preposition or بـ that opens the reported words (جارتها أوستيريا إنها…، فولكوف من أن…),
+    or the addressee (شحادة للصحفيين، فقيه لـ«الصباح»، … لوكالة الأنباء)."""
     if n >= len(s.toks):
         return True
     if not _clean(s.gap(n), False):
-        return s.gap(n).strip() in {",", ":", "."}
+        return s.gap(n).strip() in {",", ":", ".", '"'}  # …، … إن / … ستورك «…»
     w = s.toks[n].w
-    return (
-        w in COMPLEMENTIZERS
-        or w in {"قد", "وقد", "الي", "علي", "من", "عن"}
-        or (w.startswith("ب") and len(w) > 3)
-    )
+    rest = "ال" + w[2:] if w.startswith("لل") else w[1:]  # للصحفيين → الصحفيين، لوكالة → وكالة
+    addressee = w == "ل" or (w[:1] == "ل" and (rest in CHANNEL_WORDS or rest in _AUDIENCE))
+    return w in COMPLEMENTIZERS or w in _CLOSERS or (w.startswith("ب") and len(w) > 3) or addressee
 
 
 def _apposition(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple[int, int] | None:
@@ -694,7 +715,12 @@ def _apposition(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple[in
     «، الدكتور نادر السعدي، من أن»، «، إيلينا فوستر إن». The name must end the apposition."""
     toks = s.toks
     m = _chain(s, k, TITLE_HEADS) if toks[k].w in TITLE_HEADS else k
-    if m >= len(toks) or (m > k and not _clean(s.gap(m), False)):
+    if m > k and m < len(toks) and not _clean(s.gap(m), False):
+        np = titled(s, k, surnames, bi)  # «، المشرف العام على الإعلام والتوعية الدكتور خالد …»
+        if np.name == np.title:
+            return None
+        m = np.end - len(np.name.split())
+    if m >= len(toks):
         return None
     n = name_end(s, m, surnames, bi=bi)
     if n - m < 2 and not (n - m == 1 and toks[m].w in surnames):
@@ -757,12 +783,23 @@ def _institution(s: Sent, j: int) -> NP | None:
     elif w in INSTITUTION_HEADS:
         k = _chain(s, j, INSTITUTION_HEADS)
         if k == j + 1 and not w.startswith("ال"):
-            return None  # a bare indefinite head (وزارة، لجنة) names nothing
+            if not _proper_after(s, k):
+                return None  # a bare indefinite head (وزارة، لجنة) names nothing
+            k += 1  # حركة كفاية، حركة فتح: the head and the name the article repeats
     else:
         return None
     while k < len(toks) and _clean(s.gap(k), False) and _is_adj(toks[k].w):
         k += 1
     return NP(s.words(j, k), "organization", k)
+
+
+def _proper_after(s: Sent, k: int) -> bool:
+    """Token k is a proper name completing an indefinite institution head: a word without ال, not a
+    common particle, title or verb, that the article repeats (حركة كفاية … وأعلنت حركة كفاية)."""
+    if k >= len(s.toks) or not _clean(s.gap(k), False):
+        return False
+    w = s.toks[k].w
+    return not w.startswith("ال") and w not in _NOT_NAME and w not in VERBS and len(w) >= 3 and s.recurs(k)
 
 
 def _source(s: Sent, j: int) -> NP:
@@ -803,8 +840,10 @@ def _statement(s: Sent, j: int, surnames: frozenset[str], last: tuple[str, str] 
     """A statement: its owner is the speaker, the statement is the channel."""
     toks = s.toks
     k = j + 1
-    while k < len(toks) and toks[k].w in _STATEMENT_FILLERS and _clean(s.gap(k), False):
-        k += 1
+    while (
+        k < len(toks) and (toks[k].w in _STATEMENT_FILLERS or _is_adj(toks[k].w)) and _clean(s.gap(k), False)
+    ):
+        k += 1  # بيان صادر عن، التقرير الفصلي للبنك المركزي
     end = k
     owner: str | None = None
     if k < len(toks) and _clean(s.gap(k), False):
