@@ -434,11 +434,10 @@ class ClaimExtractor:
                 else:
                     np = self._unread_subject(s, i)  # «وقال الماضي إن»، «وأكد البحث أن»: the subject
                     explicit = np is not None
-                    nxt = toks[np.end].w if np is not None and np.end < len(toks) else ""
-                    sure = nxt in COMPLEMENTIZERS or (_introduces(nxt, verb) and verb.lemma in _NO_OBJECT)
-                    unresolved = explicit and not (sure and np.start == i + 1 and self._says_subject(verb))
-                    if np is not None and not unresolved:
-                        np = replace(np, type="source")  # named, but not a person or body we know
+                    if np is not None:
+                        unresolved = not self._sure_subject(s, i, verb, np)
+                        if not unresolved:
+                            np = replace(np, type="source")  # named, but not a person or body we know
             if verb.lemma == _NAQAL:
                 relayed = self._relayed(s, i)
                 if relayed is None:
@@ -481,6 +480,14 @@ class ClaimExtractor:
             )
             for n, (a, b) in enumerate(parts)
         ]
+
+    def _sure_subject(self, s: Sent, i: int, verb: Verb, np: NP) -> bool:
+        """The unread phrase right after a verb of saying, then أن (or the verb's own preposition when
+        the verb takes no object: أشار البحث إلى)."""
+        toks = s.toks
+        nxt = toks[np.end].w if np.end < len(toks) else ""
+        sure = nxt in COMPLEMENTIZERS or (_introduces(nxt, verb) and verb.lemma in _NO_OBJECT)
+        return sure and np.start == i + 1 and self._says_subject(verb)
 
     def _bi_complement(self, s: Sent, k: int) -> bool:
         """Token k is a بـ complement (بتأسيس، بقطع), not a name that begins with ب (بيرنار)."""
