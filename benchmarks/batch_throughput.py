@@ -8,13 +8,23 @@ JSONL file to a results JSONL, for two sizes, to show that memory stays flat wit
 
     python benchmarks/batch_throughput.py                 # latency 0.2 s, C = 1, 8, 64; 1,000 vs 10,000
     python benchmarks/batch_throughput.py --quick         # smaller runs
+    python benchmarks/batch_throughput.py --cpu-only      # only the client-CPU table
+
+Client CPU per call (first table): CPU seconds of this process (the server is another process) per
+summarize() call at L = 0, for `summarize()` in a loop (no engine passed: the shared engine of
+`toolkit.pipeline.shared_engine`), for one engine passed to every call, for a new engine built for
+every call (what `summarize()` did before it shared them), and for the floor: the same
+request bytes sent with the standard library's `http.client`, the same response read and parsed
+with `json.loads` — on a new connection per exchange, and on one kept-alive connection.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -31,8 +41,9 @@ from servers.articles import article  # noqa: E402
 
 from toolkit.batch import asummarize_many  # noqa: E402
 from toolkit.engines.openai_compat import TransportPolicy  # noqa: E402
-from toolkit.pipeline import EngineOptions, resolve_engine  # noqa: E402
+from toolkit.pipeline import EngineOptions, resolve_engine, summarize  # noqa: E402
 
+MODEL = "gpt-4.1-mini"  # a priced name, so costs are known; the server is the local fixture server
 POLICY = TransportPolicy(max_attempts=3, initial_wait=0.1, max_wait=1.0, timeout=30.0, jitter=0.0)
 
 
@@ -48,7 +59,7 @@ def _server(latency: float) -> tuple[subprocess.Popen[str], str]:
 
 
 def _engine(base_url: str) -> Any:
-    return resolve_engine("gpt-4.1-mini", base_url, EngineOptions(api_key="local", transport=POLICY))
+    return resolve_engine(MODEL, base_url, EngineOptions(api_key="local", transport=POLICY))
 
 
 async def _run(
@@ -223,6 +234,88 @@ def client_cpu_ms(n: int = 40) -> float:
         proc.wait()
 
 
+def _cpu_per_call(fn: Any, items: list[str], rounds: int = 3) -> float:
+    """Milliseconds of this process's CPU per call, the best of `rounds` passes over `items`."""
+    best = float("inf")
+    for _ in range(rounds):
+        cpu = time.process_time()
+        for text in items:
+            fn(text)
+        best = min(best, (time.process_time() - cpu) / len(items) * 1000)
+    return best
+
+
+def _request_bytes(base_url: str, text: str) -> tuple[bytes, dict[str, str]]:
+    """The exact body and headers khulasa sends for `text` (captured by an httpx2 event hook)."""
+    import httpx2
+
+    seen: list[Any] = []
+    with httpx2.Client(event_hooks={"request": [seen.append]}) as client:
+        options = EngineOptions(api_key="local", transport=POLICY, http_client=client)
+        summarize(text, engine=resolve_engine(MODEL, base_url, options))
+    request = seen[-1]
+    request.read()
+    keep = ("content-type", "authorization", "accept")
+    return request.content, {k: v for k, v in request.headers.items() if k.lower() in keep}
+
+
+def _http_client_floor(base_url: str, body: bytes, headers: dict[str, str], n: int) -> tuple[float, float]:
+    """CPU ms per bare http.client exchange: (a new connection each, one kept-alive connection)."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base_url)
+    path = url.path.rstrip("/") + "/chat/completions"
+
+    def exchange(conn: http.client.HTTPConnection) -> None:
+        conn.request("POST", path, body=body, headers=headers)
+        json.loads(conn.getresponse().read())
+
+    def fresh(_: str) -> None:
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port)
+        exchange(conn)
+        conn.close()
+
+    kept = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port)
+    items = [""] * n
+    try:
+        return _cpu_per_call(fresh, items), _cpu_per_call(lambda _: exchange(kept), items)
+    finally:
+        kept.close()
+
+
+def client_cpu_table(n: int = 60) -> None:
+    """Client CPU per call: summarize() in a loop, a reused engine, and the http.client floor."""
+    proc, base_url = _server(0.0)
+    try:
+        items = [article(i) for i in range(n)]
+        loop_ms = _cpu_per_call(
+            lambda t: summarize(t, model=MODEL, base_url=base_url, api_key="local", transport=POLICY), items
+        )
+        engine = _engine(base_url)
+        reused_ms = _cpu_per_call(lambda t: summarize(t, engine=engine), items)
+        fresh_engine_ms = _cpu_per_call(
+            lambda t: summarize(t, engine=_engine(base_url)), items[:20], rounds=2
+        )
+        body, headers = _request_bytes(base_url, items[0])
+        fresh_ms, kept_ms = _http_client_floor(base_url, body, headers, 200)
+    finally:
+        proc.terminate()
+        proc.wait()
+    load = os.getloadavg()[0]
+    print(f"client CPU per summarize() call, server at L = 0 ({len(body):,}-byte request; load {load:.1f})")
+    print(f"{'path':<52}{'CPU ms/call':>12}{'x new-conn floor':>18}{'x kept-alive':>14}")
+    rows = [
+        ("summarize() in a loop (shared engine)", loop_ms),
+        ("summarize(engine=one engine)", reused_ms),
+        ("a new engine every call (summarize() before #15)", fresh_engine_ms),
+        ("floor: http.client, a new connection per exchange", fresh_ms),
+        ("floor: http.client, one kept-alive connection", kept_ms),
+    ]
+    for label, ms in rows:
+        print(f"{label:<52}{ms:>12.2f}{ms / fresh_ms:>18.1f}{ms / kept_ms:>14.1f}", flush=True)
+    print()
+
+
 def _table(title: str, rows: list[tuple[int, int, float, float]], latency: float) -> None:
     print(title)
     print(f"{'C':>4} {'items':>6} {'items/s':>9} {'ideal/s':>8} {'ratio':>6}")
@@ -235,8 +328,12 @@ def main() -> None:
     ap.add_argument("--latency", default="0.2,2.0", help="comma-separated server latencies L, seconds")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--memory", default="stub:1000,stub:10000,http:1000", help="engine:items,...; '' skips")
+    ap.add_argument("--cpu-only", action="store_true", help="print the client-CPU table only")
     args = ap.parse_args()
     scale = 0.25 if args.quick else 1.0
+    client_cpu_table()
+    if args.cpu_only:
+        return
     cpu = client_cpu_ms()
     print(f"client CPU per call (openai + instructor + khulasa, L = 0): {cpu:.1f} ms")
     print(f"-> one core saturates near {1000 / cpu:.0f} calls/s whatever C is: a C/L above it is CPU-bound\n")

@@ -41,7 +41,9 @@ def test_identical_arabic_scores_one():
 
 def test_stock_rouge_score_tokenizer_drops_arabic():
     """Why we tokenize ourselves: Google's rouge-score keeps [a-z0-9] only, so Arabic scores 0."""
-    rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
+    rouge_scorer = pytest.importorskip(
+        "rouge_score.rouge_scorer", reason="needs the crosscheck extra: pip install -e '.[crosscheck]'"
+    )
     stock = rouge_scorer.RougeScorer(["rouge1", "rougeL"]).score(AR, AR)
     assert stock["rouge1"].fmeasure == 0.0  # identical strings, zero: the tokenizer emptied them
     assert rouge_scores(AR, AR)["rouge1"] == 1.0
@@ -97,7 +99,9 @@ def test_rouge_agrees_with_multilingual_rouge_on_external_pairs():
     the human reference. Both scorers get the same folded text, so any difference is tokenization or
     arithmetic. Unfolded input to their scorer differs only by our folding (printed for the README)."""
     rows = _external_rows()
-    ms = pytest.importorskip("multilingual_rouge.rouge_scorer")
+    ms = pytest.importorskip(
+        "multilingual_rouge.rouge_scorer", reason="needs the crosscheck extra: pip install -e '.[crosscheck]'"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scorer = ms.RougeScorer(["rouge1", "rouge2", "rougeL"], lang="arabic")

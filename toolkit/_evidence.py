@@ -1,4 +1,4 @@
-"""Word-level checks behind the grounding rules: clitics, negation/polarity words and numbers.
+"""Word-level checks behind the grounding rules: clitics, negation/polarity words, numbers, edge words.
 
 Everything here works on text already folded by `toolkit.arabic.fold` (``for_matching=True``): alef
 variants are bare ا, ة is ه, digits are ASCII and « » are straight quotes. Private to
@@ -10,14 +10,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from rapidfuzz.distance import LCSseq, Levenshtein
+
 __all__ = [
+    "MIN_SHARED_WORDS",
     "count_words",
+    "cut_word",
+    "edge_fragment",
     "is_enclitic",
     "is_negation",
     "is_number",
     "is_proclitic",
     "negations",
     "numbers",
+    "one_word_edit",
+    "same_word",
+    "strip_polarity",
 ]
 
 _WORD_RE = re.compile(r"\w+")
@@ -218,3 +226,122 @@ def numbers(folded: str) -> Counter[str]:
         if word_value is not None:
             found[word_value] += 1
     return found
+
+
+# --- word-level matching ----------------------------------------------------------------------------
+
+#: A quote that is one word away from the article's words (dropped, added, replaced) is accepted below
+#: the threshold when it shares at least this many words, in order, with them.
+MIN_SHARED_WORDS = 4
+
+
+def edge_fragment(fq: str, span_text: str) -> str | None:
+    """The quote's first or last word when the span would start or end inside an article word.
+
+    For a fuzzy match, where the quote's word sits in the article's word is inferred from the text.
+
+    Args:
+        fq: The folded quote.
+        span_text: The folded article text of the candidate span (whole words).
+
+    Returns:
+        The quote's word that is only part of an article word, or None.
+    """
+    q_words: list[str] = _WORD_RE.findall(fq)
+    s_words: list[str] = _WORD_RE.findall(span_text)
+    if not q_words or not s_words:
+        return None
+    (first, article_first), (last, article_last) = (q_words[0], s_words[0]), (q_words[-1], s_words[-1])
+    return cut_word(first, _before(first, article_first), last, _after(last, article_last))
+
+
+def _before(quoted: str, word: str) -> str:
+    """What the article's word has before the quoted word ("" when it starts with it or lacks it)."""
+    if word.startswith(quoted) or quoted not in word:
+        return ""
+    return word[: len(word) - len(quoted)] if word.endswith(quoted) else word[: word.find(quoted)]
+
+
+def _after(quoted: str, word: str) -> str:
+    """What the article's word has after the quoted word ("" when it ends with it or lacks it)."""
+    if word.endswith(quoted) or quoted not in word:
+        return ""
+    return word[len(quoted) :] if word.startswith(quoted) else word[word.rfind(quoted) + len(quoted) :]
+
+
+def cut_word(first: str, prefix: str, last: str, suffix: str) -> str | None:
+    """Which edge word is cut from its article word, given what the article has around it, or None.
+
+    The first word may lack a proclitic (حض for وحض, رئيس for الرئيس) and the last an enclitic or
+    inflection ending (نظير for نظيره) or, for a word of 3+ letters, one letter (a typo). Anything else
+    («امي» from النظامية, «نها» for نهاية, a bare «ال») is a cut inside a word.
+
+    Args:
+        first: The quote's first word (folded).
+        prefix: What the article's word has before it.
+        last: The quote's last word (folded).
+        suffix: What the article's word has after it.
+
+    Returns:
+        The cut word, or None when both edges are on word boundaries.
+    """
+    if prefix and not (_is_stem(first) and is_proclitic(prefix)):
+        return first
+    if suffix and not (_is_stem(last) and len(last) >= 3 and (is_enclitic(suffix) or len(suffix) == 1)):
+        return last
+    return None
+
+
+def _is_stem(word: str) -> bool:
+    return len(word) >= 2 and word != "ال"
+
+
+def same_word(quoted: str, word: str) -> int:
+    """1 if an article word is the quoted word (equal, or one letter or a clitic apart), else 0.
+
+    Args:
+        quoted: A word of the quote (folded).
+        word: A word of the article (folded).
+
+    Returns:
+        1 or 0 (summed over a span's two edges).
+    """
+    if quoted == word:
+        return 1
+    if len(quoted) >= 3 and (word.endswith(quoted) or word.startswith(quoted)):
+        return 1  # وقال for قال, نظيره for نظير
+    return int(len(quoted) >= 4 and Levenshtein.distance(quoted, word) <= 1)
+
+
+def one_word_edit(fq: str, span_text: str) -> bool:
+    """The quote is the span with one whole word dropped, added or replaced, and 4+ words in common.
+
+    Character similarity punishes a dropped long word in a short quote (five words, one of eight
+    letters gone, scores about 85) although it is the commonest edit a model makes while copying;
+    counted in words it is one edit. The four shared words keep «قال الرئيس إن» from matching
+    anything; negation and number changes are still caught by their rules.
+
+    Args:
+        fq: The folded quote.
+        span_text: The folded article text of the span.
+
+    Returns:
+        True when the word sequences are at most one edit apart and share `MIN_SHARED_WORDS` words.
+    """
+    q_words, s_words = _WORD_RE.findall(fq), _WORD_RE.findall(span_text)
+    return (
+        Levenshtein.distance(q_words, s_words) <= 1
+        and LCSseq.similarity(q_words, s_words) >= MIN_SHARED_WORDS
+    )
+
+
+def strip_polarity(folded: str) -> str:
+    """Folded text without its negation particles and numbers (to compare the rest).
+
+    Args:
+        folded: Folded text.
+
+    Returns:
+        Its words, negations and numbers left out, joined by spaces.
+    """
+    return " ".join(w for w in _WORD_RE.findall(folded) if not is_negation(w) and not is_number(w))

@@ -21,20 +21,21 @@ any length and is only chunked when asked). The steps:
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.arabic import Sentence, fold_text
 from toolkit.attribution import Contender, conflict_reason, conflicts, same_speaker
 from toolkit.engines.base import Engine, EngineRequest, EngineResult
 from toolkit.grounding import Grounder
-from toolkit.prompts import PromptSet
 from toolkit.schema import AttemptUsage, Briefing, Claim, DroppedClaim, Entity, Meta, TextSpan
+
+if TYPE_CHECKING:  # prompts (jinja2) and asyncio load only when a long article is chunked
+    from toolkit.prompts import PromptSet
 
 DEFAULT_CHUNK_CHARS = 12_000
 """Default chunk budget for model engines, in characters (~3,000-4,000 tokens of Arabic): leaves room
@@ -241,6 +242,8 @@ def _summary_request(engine: Engine, briefings: Sequence[Briefing]) -> tuple[Eng
         sentences.append(Sentence(k, pos, pos + len(part), part))
         pos += len(part) + 1
     request = EngineRequest(article=text, sentences=sentences, grounder=Grounder(text, sentences))
+    from toolkit.prompts import PromptSet
+
     prompts = getattr(engine, "prompts", None)
     if isinstance(prompts, PromptSet):
         # Same client, retries, usage and cost accounting as the engine; only the prompt differs.
@@ -345,6 +348,8 @@ async def asummarize_chunked(
         request = chunk_request(article, sentences, plan)
         result = await engine.arun(request)
         return assemble(result, request.grounder, engine_name=engine.name, started=started)
+
+    import asyncio
 
     briefings = list(await asyncio.gather(*(one(p) for p in plans)))
     runner, request = _summary_request(engine, briefings)

@@ -43,16 +43,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq, Levenshtein
 
 from toolkit._evidence import (
     count_words,
-    is_enclitic,
-    is_negation,
-    is_number,
-    is_proclitic,
+    cut_word,
+    edge_fragment,
     negations,
     numbers,
+    one_word_edit,
+    same_word,
+    strip_polarity,
 )
 from toolkit.arabic import TASHKEEL, TATWEEL, Folded, Sentence, fold, split_sentences
 from toolkit.schema import DropRule
@@ -93,10 +93,6 @@ MAX_CANDIDATES: int = 4
 #: Below the threshold but above this, a fuzzy alignment is checked for a changed negation or number, so
 #: the rejection names the rule rather than "not in the article".
 _NEAR_MISS = 60.0
-
-#: A quote that is one word away from the article's words (dropped, added, replaced) is accepted below
-#: the threshold when it shares at least this many words, in order, with them.
-_MIN_SHARED_WORDS = 4
 
 #: How many article words a fuzzy span's edge may move to reach the quote's real first/last word.
 _EDGE_REACH = 2
@@ -315,7 +311,7 @@ class Grounder:
         fs, fe, _, _ = match
         span_text = self._ftext(fs, fe)
         original = _shown(self.article[self._folded.offsets[fs] : self._folded.offsets[fe]])
-        fragment = _edge_fragment(fq, span_text)
+        fragment = edge_fragment(fq, span_text)
         if fragment is not None:
             return Located(
                 None,
@@ -393,7 +389,7 @@ class Grounder:
         words: list[str] = _WORD_RE.findall(self._folded.text, fs, fe)
         if not words:
             return None
-        cut = _cut_word(words[0], self._ftext(ws, fs), words[-1], self._ftext(fe, we))
+        cut = cut_word(words[0], self._ftext(ws, fs), words[-1], self._ftext(fe, we))
         return (ws, we) if cut is None else None
 
     def _keep_edges(self, located: Located, edges: tuple[str, str]) -> Located:
@@ -448,7 +444,7 @@ class Grounder:
         if found is None or found[0] < _NEAR_MISS:
             return None
         match = self._refine(fq, found, 0, None)
-        if match[2] >= FUZZY_THRESHOLD or _one_word_edit(fq, self._ftext(match[0], match[1])):
+        if match[2] >= FUZZY_THRESHOLD or one_word_edit(fq, self._ftext(match[0], match[1])):
             return self._check(fq, match, shown)
         return self._near_miss(fq, match, shown)
 
@@ -460,7 +456,7 @@ class Grounder:
         "not in the article".
         """
         span_text = self._ftext(match[0], match[1])
-        if _ratio(_strip_polarity(fq), _strip_polarity(span_text)) < FUZZY_THRESHOLD:
+        if _ratio(strip_polarity(fq), strip_polarity(span_text)) < FUZZY_THRESHOLD:
             return None
         checked = self._check(fq, match, shown)
         return checked if checked.span is None else None
@@ -500,8 +496,8 @@ class Grounder:
         q_words = _WORD_RE.findall(fq)
         starts_at = range(max(lo_word, first - _EDGE_REACH), min(hi_word, first + _EDGE_REACH) + 1)
         ends_at = range(max(lo_word, last - _EDGE_REACH), min(hi_word, last + _EDGE_REACH) + 1)
-        heads = {s: _same_word(q_words[0], text[starts[s] : ends[s]]) for s in starts_at}
-        tails = {e: _same_word(q_words[-1], text[starts[e] : ends[e]]) for e in ends_at}
+        heads = {s: same_word(q_words[0], text[starts[s] : ends[s]]) for s in starts_at}
+        tails = {e: same_word(q_words[-1], text[starts[e] : ends[e]]) for e in ends_at}
         best: tuple[tuple[int, float, int], int, int] | None = None
         for s in starts_at:
             for e in ends_at:
@@ -654,80 +650,6 @@ def _edge_punct(folded_quote: str, core: str) -> tuple[str, str]:
     if not core or at < 0:
         return "", ""
     return stripped[:at].replace(" ", ""), stripped[at + len(core) :].replace(" ", "")
-
-
-def _edge_fragment(fq: str, span_text: str) -> str | None:
-    """The quote's first or last word when the span would start or end inside an article word.
-
-    For a fuzzy match, where the quote's word sits in the article's word is inferred from the text.
-    """
-    q_words: list[str] = _WORD_RE.findall(fq)
-    s_words: list[str] = _WORD_RE.findall(span_text)
-    if not q_words or not s_words:
-        return None
-    (first, article_first), (last, article_last) = (q_words[0], s_words[0]), (q_words[-1], s_words[-1])
-    return _cut_word(first, _before(first, article_first), last, _after(last, article_last))
-
-
-def _before(quoted: str, word: str) -> str:
-    """What the article's word has before the quoted word ("" when it starts with it or lacks it)."""
-    if word.startswith(quoted) or quoted not in word:
-        return ""
-    return word[: len(word) - len(quoted)] if word.endswith(quoted) else word[: word.find(quoted)]
-
-
-def _after(quoted: str, word: str) -> str:
-    """What the article's word has after the quoted word ("" when it ends with it or lacks it)."""
-    if word.endswith(quoted) or quoted not in word:
-        return ""
-    return word[len(quoted) :] if word.startswith(quoted) else word[word.rfind(quoted) + len(quoted) :]
-
-
-def _cut_word(first: str, prefix: str, last: str, suffix: str) -> str | None:
-    """Which edge word is cut from its article word, given what the article has around it, or None.
-
-    The first word may lack a proclitic (حض for وحض, رئيس for الرئيس) and the last an enclitic or
-    inflection ending (نظير for نظيره) or, for a word of 3+ letters, one letter (a typo). Anything else
-    («امي» from النظامية, «نها» for نهاية, a bare «ال») is a cut inside a word.
-    """
-    if prefix and not (_is_stem(first) and is_proclitic(prefix)):
-        return first
-    if suffix and not (_is_stem(last) and len(last) >= 3 and (is_enclitic(suffix) or len(suffix) == 1)):
-        return last
-    return None
-
-
-def _same_word(quoted: str, word: str) -> int:
-    """1 if an article word is the quoted word (equal, or one letter or a clitic apart), else 0."""
-    if quoted == word:
-        return 1
-    if len(quoted) >= 3 and (word.endswith(quoted) or word.startswith(quoted)):
-        return 1  # وقال for قال, نظيره for نظير
-    return int(len(quoted) >= 4 and Levenshtein.distance(quoted, word) <= 1)
-
-
-def _one_word_edit(fq: str, span_text: str) -> bool:
-    """The quote is the span with one whole word dropped, added or replaced, and 4+ words in common.
-
-    Character similarity punishes a dropped long word in a short quote (five words, one of eight
-    letters gone, scores about 85) although it is the commonest edit a model makes while copying;
-    counted in words it is one edit. The four shared words keep «قال الرئيس إن» from matching
-    anything; negation and number changes are still caught by their rules.
-    """
-    q_words, s_words = _WORD_RE.findall(fq), _WORD_RE.findall(span_text)
-    return (
-        Levenshtein.distance(q_words, s_words) <= 1
-        and LCSseq.similarity(q_words, s_words) >= _MIN_SHARED_WORDS
-    )
-
-
-def _strip_polarity(folded: str) -> str:
-    """Folded text without its negation particles and numbers (to compare the rest)."""
-    return " ".join(w for w in _WORD_RE.findall(folded) if not is_negation(w) and not is_number(w))
-
-
-def _is_stem(word: str) -> bool:
-    return len(word) >= 2 and word != "ال"
 
 
 def _list(counts: Counter[str]) -> str:

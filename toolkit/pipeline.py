@@ -6,16 +6,19 @@ downstream consumer (renderers, evals) uses them as they are.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from toolkit._version import __version__
 from toolkit.arabic import Sentence, has_arabic, split_sentences
 from toolkit.attribution import Attributed, Attributor, is_unknown_speaker, resolve_conflicts
-from toolkit.cache import request_key
 from toolkit.chunking import (
     ChunkPlan,
     asummarize_chunked,
@@ -35,10 +38,8 @@ MAX_CHARS = 200_000
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 
-try:
-    TOOLKIT_VERSION = version("khulasa")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    TOOLKIT_VERSION = "0+unknown"
+TOOLKIT_VERSION = __version__
+"""The khulasa version recorded in `meta.toolkit_version` (from toolkit/_version.py)."""
 
 _OFFLINE_NOTICE_SHOWN = False
 
@@ -170,6 +171,68 @@ def resolve_engine(
             model.removeprefix("local:"), max_reasks=options.max_reasks, max_tokens=options.max_tokens or 4096
         )
     return _openai_engine(model, base_url, api_key, options)
+
+
+_SHARED_MAX = 16
+_SHARED: OrderedDict[tuple[Any, ...], Engine] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_ENGINE_ENV = ("KHULASA_MODEL", "KHULASA_BASE_URL", "OPENAI_API_KEY", "KHULASA_MODE")
+
+
+def shared_engine(
+    model: str | None = None, base_url: str | None = None, options: EngineOptions | None = None
+) -> Engine:
+    """The engine `summarize()`/`asummarize()` use when none is passed: built once per configuration.
+
+    Building an engine builds its HTTP clients (TLS context, connection pool) and instructor's
+    patched function: tens of milliseconds of CPU, more than the rest of a call. So the engine for the
+    same arguments and environment is kept (the 16 most recent configurations) and reused by every
+    thread; its async clients are per event loop. They are closed at exit. With injected HTTP
+    clients (`http_client=`/`async_http_client=`) the engine is not kept: those clients are yours.
+
+    Args:
+        model: As for `resolve_engine`.
+        base_url: As for `resolve_engine`.
+        options: As for `resolve_engine`.
+
+    Returns:
+        The engine.
+
+    Raises:
+        ConfigurationError: The configuration is incomplete, with the variables to set.
+    """
+    options = options or EngineOptions()
+    key = (model, base_url, options, tuple(os.environ.get(name) for name in _ENGINE_ENV))
+    if options.http_client is not None or options.async_http_client is not None or not _hashable(key):
+        return resolve_engine(model, base_url, options)
+    with _SHARED_LOCK:
+        engine = _SHARED.get(key)
+        if engine is None:
+            engine = _SHARED[key] = resolve_engine(model, base_url, options)
+            while len(_SHARED) > _SHARED_MAX:
+                _SHARED.popitem(last=False)  # not closed: another thread may still be using it
+        _SHARED.move_to_end(key)
+    return engine
+
+
+def _hashable(key: tuple[Any, ...]) -> bool:
+    try:
+        hash(key)
+    except TypeError:  # e.g. a transport policy of the caller's own making
+        return False
+    return True
+
+
+@atexit.register
+def _close_shared_engines() -> None:
+    with _SHARED_LOCK:
+        engines = list(_SHARED.values())
+        _SHARED.clear()
+    for engine in engines:
+        close = getattr(engine, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
 
 
 def _openai_engine(
@@ -385,7 +448,7 @@ def summarize(
     """
     started = time.perf_counter()
     article, sentences, grounder = _prepare(text, max_chars)
-    engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    engine = engine or shared_engine(model, base_url, EngineOptions(**options))
     plans = _chunk_plans(engine, sentences, len(article), chunk_chars)
     if plans:  # long article: chunk, ground per chunk with global offsets, merge (toolkit.chunking)
         return summarize_chunked(
@@ -409,7 +472,7 @@ async def asummarize(
     """Async twin of `summarize` (same arguments, same result, same errors)."""
     started = time.perf_counter()
     article, sentences, grounder = _prepare(text, max_chars)
-    engine = engine or resolve_engine(model, base_url, EngineOptions(**options))
+    engine = engine or shared_engine(model, base_url, EngineOptions(**options))
     plans = _chunk_plans(engine, sentences, len(article), chunk_chars)
     if plans:
         return await asummarize_chunked(
@@ -432,6 +495,8 @@ def cache_key(engine: Engine, text: str, *, chunk_chars: int | None = None) -> s
     Returns:
         A hex sha256 (see `toolkit.cache.request_key`).
     """
+    from toolkit.cache import request_key  # sqlite3 and the cache load only for callers that cache
+
     limit = chunk_limit(engine, chunk_chars)
     merge = merge_prompt_version() if limit is not None and len(text) > limit else None
     return request_key(engine, text, chunk_chars=limit, merge_prompt=merge)

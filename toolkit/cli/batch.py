@@ -27,37 +27,54 @@ class BatchAction(StrEnum):
 def batch_command(
     source: Annotated[
         str | None,
-        typer.Argument(help='Folder of .txt files (id = file stem) or JSONL of {"id", "text"} lines.'),
+        typer.Argument(
+            metavar="SOURCE",
+            help='Folder of .txt files (id = file stem) or JSONL of {"id", "text"} lines.',
+        ),
     ] = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="Results JSONL (appended; resumable).")] = (
-        "results.jsonl"
-    ),
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="Results JSONL (appended; resumable).")
+    ] = ("results.jsonl"),
     model: opt.Model = None,
     base_url: opt.BaseUrl = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at most.")] = 8,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", metavar="N", help="Requests in flight at most.")
+    ] = 8,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run failed ids again.")] = False,
     max_cost: Annotated[
-        float | None, typer.Option("--max-cost", help="Stop before spending more (USD).")
+        float | None, typer.Option("--max-cost", metavar="USD", help="Stop before spending more (USD).")
     ] = None,
     chunk_chars: opt.ChunkChars = None,
     mode: opt.Mode = None,
     max_reasks: opt.MaxReasks = 2,
     max_tokens: opt.MaxTokens = None,
-    timeout: Annotated[float, typer.Option(help="Per-request timeout, seconds.")] = 300.0,
-    max_attempts: Annotated[int, typer.Option(help="HTTP attempts per call (transport retries).")] = 5,
-    max_wait: Annotated[float, typer.Option(help="Longest back-off/Retry-After wait, seconds.")] = 60.0,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Per-request timeout, seconds.")] = 300.0,
+    max_attempts: Annotated[
+        int, typer.Option(metavar="N", help="HTTP attempts per call (transport retries).")
+    ] = 5,
+    max_wait: Annotated[
+        float, typer.Option(metavar="SECONDS", help="Longest back-off/Retry-After wait, seconds.")
+    ] = 60.0,
     progress: Annotated[bool, typer.Option(help="Progress on stderr.")] = True,
     openai_batch: Annotated[
         BatchAction | None,
-        typer.Option("--openai-batch", help="Use OpenAI's Batch API instead: submit, status or collect."),
+        typer.Option(
+            "--openai-batch",
+            metavar=opt.choices(BatchAction),
+            help="Use OpenAI's Batch API instead: submit, status or collect.",
+        ),
     ] = None,
     wait: Annotated[
         bool, typer.Option("--wait", help="With --openai-batch collect: poll until done.")
     ] = False,
     store: Annotated[
         str | None,
-        typer.Option("--store", help="Also add each briefing to this claim store as it is written (URL)."),
+        typer.Option(
+            "--store",
+            metavar="URL",
+            help="Also add each briefing to this claim store as it is written (URL).",
+        ),
     ] = None,
 ) -> None:
     """Summarize many articles into one JSONL (re-run to resume; each id once)."""

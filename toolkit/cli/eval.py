@@ -36,28 +36,39 @@ def _check_extra() -> None:
 
 @app.command("eval")
 def eval_command(
-    suite: Annotated[str | None, typer.Argument(help="Suite file, e.g. evals/offline.toml.")] = None,
+    suite: Annotated[
+        str | None, typer.Argument(metavar="SUITE", help="Suite file, e.g. evals/offline.toml.")
+    ] = None,
     predictions: Annotated[
         Path | None,
-        typer.Option("--predictions", help="Re-score this run folder's saved predictions (no model)."),
+        typer.Option(
+            "--predictions", metavar="DIR", help="Re-score this run folder's saved predictions (no model)."
+        ),
     ] = None,
     compare: Annotated[
-        tuple[Path, Path] | None, typer.Option("--compare", help="Compare two run folders: RUN_A RUN_B.")
+        tuple[Path, Path] | None,
+        typer.Option("--compare", metavar="RUN_A RUN_B", help="Compare two run folders: RUN_A RUN_B."),
     ] = None,
     fail_on_regression: Annotated[
         bool, typer.Option("--fail-on-regression", help="With --compare: exit 1 when a metric regressed.")
     ] = False,
     run_id: Annotated[
-        str | None, typer.Option("--run-id", help="Run id (default <suite>-<model>-<UTC>).")
+        str | None, typer.Option("--run-id", metavar="ID", help="Run id (default <suite>-<model>-<UTC>).")
     ] = None,
     reports_dir: Annotated[
         Path | None,
-        typer.Option("--reports-dir", help="Parent of run folders (default: reports/ beside the suite)."),
+        typer.Option(
+            "--reports-dir", metavar="DIR", help="Parent of run folders (default: reports/ beside the suite)."
+        ),
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Override the suite's model.")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Override the suite's base URL.")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", metavar="NAME", help="Override the suite's model.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", metavar="URL", help="Override the suite's base URL.")
+    ] = None,
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", help="Override the suite's concurrency.")
+        int | None, typer.Option("--concurrency", metavar="N", help="Override the suite's concurrency.")
     ] = None,
     gold: Annotated[
         bool, typer.Option("--gold", help="Feed the gold labels back as predictions (metric sanity check).")

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
+from toolkit.cli import _options as opt
 from toolkit.cli import app
 from toolkit.cli._io import read_article, write_output
 from toolkit.errors import InputError
-from toolkit.pipeline import summarize
-from toolkit.render import render_briefing, render_review
-from toolkit.schema import Briefing
+
+if TYPE_CHECKING:  # the library loads inside the commands, so `khulasa --help` stays fast
+    from toolkit.schema import Briefing
 
 _MODEL_HELP = "For .txt input: model name, 'offline', or 'local:PATH.gguf'. Env: KHULASA_MODEL."
 _BASE_URL_HELP = "For .txt input: OpenAI-compatible endpoint. Env: KHULASA_BASE_URL."
@@ -73,6 +73,10 @@ def load_briefing(path: Path) -> Briefing:
     Raises:
         InputError: The file is not UTF-8 JSON or not a valid Briefing.
     """
+    from pydantic import ValidationError
+
+    from toolkit.schema import Briefing
+
     try:
         data = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -92,6 +96,8 @@ def load_briefing(path: Path) -> Briefing:
 def _briefing_of(path: Path, model: str | None, base_url: str | None) -> Briefing:
     if path.suffix.lower() == ".json":
         return load_briefing(path)
+    from toolkit.pipeline import summarize
+
     text, source_id = read_article(str(path))
     return summarize(text, model=model, base_url=base_url, source_id=source_id)
 
@@ -101,32 +107,44 @@ def brief_command(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Briefing JSON files, article .txt files (summarized first), or folders of them."
+            metavar="INPUT...",
+            help="Briefing JSON files, article .txt files (summarized first), or folders of them.",
         ),
     ],
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help=_MODEL_HELP)] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
+    output: opt.Output = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", metavar="NAME", help=_MODEL_HELP)] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL", help=_BASE_URL_HELP)] = None,
 ) -> None:
     """Write an English Markdown briefing (one input) or a digest by speaker and topic (several)."""
+    from toolkit.render import render_briefing
+
     briefings = [_briefing_of(path, model, base_url) for path in expand_inputs(inputs)]
     write_output(render_briefing(briefings), output)
 
 
 @app.command("review")
 def review_command(
-    source: Annotated[str, typer.Argument(help="An article .txt (summarized first) or a Briefing .json.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="An article .txt (summarized first) or a Briefing .json."),
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write.")],
     article: Annotated[
         str | None,
-        typer.Option("--article", "-a", help="For .json input: the exact article text it was made from."),
+        typer.Option(
+            "--article",
+            "-a",
+            metavar="FILE",
+            help="For .json input: the exact article text it was made from.",
+        ),
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help=_MODEL_HELP)] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", metavar="NAME", help=_MODEL_HELP)] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL", help=_BASE_URL_HELP)] = None,
 ) -> None:
     """Write a self-contained HTML page with every claim highlighted in the Arabic article."""
+    from toolkit.pipeline import summarize
+    from toolkit.render import render_review
+
     path = Path(source)
     if path.suffix.lower() == ".json":
         if article is None:

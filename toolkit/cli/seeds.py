@@ -9,7 +9,6 @@ import typer
 
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
-from toolkit.evals.seeds import inspect_seeds
 
 seeds_app = typer.Typer(name="seeds", help="Hand-labeled seed articles (seeds/<id>/).", no_args_is_help=True)
 
@@ -17,11 +16,16 @@ seeds_app = typer.Typer(name="seeds", help="Hand-labeled seed articles (seeds/<i
 @seeds_app.command("check")
 def check(
     path: Annotated[
-        Path | None, typer.Argument(help="Folder holding one sub-folder per seed (e.g. seeds/dev).")
+        Path | None,
+        typer.Argument(metavar="PATH", help="Folder holding one sub-folder per seed (e.g. seeds/dev)."),
     ] = None,
-    root: Annotated[Path, typer.Option("--root", help="Same as PATH (kept for scripts).")] = Path("seeds"),
+    root: Annotated[
+        Path, typer.Option("--root", metavar="DIR", help="Same as PATH (kept for scripts).")
+    ] = Path("seeds"),
 ) -> None:
     """Check every seed: label schema, ids, evidence offsets and names. Exit 1 on any problem."""
+    from toolkit.evals.seeds import inspect_seeds
+
     result = inspect_seeds(path if path is not None else root)
     for problem in result.problems:
         typer.echo(str(problem))

@@ -9,40 +9,49 @@ import typer
 from toolkit.cli import _options as opt
 from toolkit.cli import app
 from toolkit.errors import ConfigurationError
-from toolkit.pipeline import MAX_CHARS
 
 
 @app.command("serve")
 def serve_command(
     host: Annotated[
-        str, typer.Option(help="Bind address. Anything but loopback needs a token.")
+        str, typer.Option(metavar="HOST", help="Bind address. Anything but loopback needs a token.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port (0 = any free port).")] = 8000,
+    port: Annotated[int, typer.Option(metavar="PORT", help="TCP port (0 = any free port).")] = 8000,
     store: Annotated[
         str | None,
         typer.Option(
-            "--store", help="Claim store URL (sqlite:///PATH or postgresql://...). Env: KHULASA_STORE; "
-            "default: the store's file in the user data directory (see `khulasa store --help`)."
+            "--store",
+            metavar="URL",
+            help="Claim store URL (sqlite:///PATH or postgresql://...). Env: KHULASA_STORE; "
+            "default: the store's file in the user data directory (see `khulasa store --help`).",
         ),
     ] = None,
     token: Annotated[
         str | None,
         typer.Option(
-            help="Bearer token every request must carry. Env: KHULASA_TOKEN (preferred: not in ps)."
+            metavar="TOKEN",
+            help="Bearer token every request must carry. Env: KHULASA_TOKEN (preferred: not in ps).",
         ),
     ] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Briefings made at once.")] = 4,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", metavar="N", help="Briefings made at once.")
+    ] = 4,
     request_timeout: Annotated[
-        float, typer.Option(help="Seconds a briefing may take, waiting included, before a 504.")
+        float,
+        typer.Option(metavar="SECONDS", help="Seconds a briefing may take, waiting included, before a 504."),
     ] = 600.0,
-    max_body: Annotated[int, typer.Option(help="Largest request body, bytes (413 above).")] = 2 * 1024 * 1024,
+    max_body: Annotated[
+        int, typer.Option(metavar="BYTES", help="Largest request body, bytes (413 above).")
+    ] = 2 * 1024 * 1024,
     model: opt.Model = None,
     base_url: opt.BaseUrl = None,
     mode: opt.Mode = None,
     max_reasks: opt.MaxReasks = 2,
     max_tokens: opt.MaxTokens = None,
-    timeout: Annotated[float | None, typer.Option(help="Per-request timeout of the model, seconds.")] = None,
-    max_chars: Annotated[int, typer.Option(help="Refuse longer articles (characters).")] = MAX_CHARS,
+    timeout: Annotated[
+        float | None, typer.Option(metavar="SECONDS", help="Per-request timeout of the model, seconds.")
+    ] = None,
+    max_chars: opt.MaxChars = None,
     chunk_chars: opt.ChunkChars = None,
 ) -> None:
     """Serve the HTTP API (/v1, OpenAPI at /openapi.json) and the web pages (search, speakers, articles)."""
@@ -64,7 +73,7 @@ def serve_command(
             max_tokens=max_tokens,
             timeout=timeout,
             chunk_chars=chunk_chars,
-            max_chars=max_chars,
+            max_chars=opt.MAX_CHARS if max_chars is None else max_chars,
         ),
     ).checked()  # a bad bind is refused before FastAPI/uvicorn are even imported
     try:

@@ -32,15 +32,22 @@ StoreOpt = Annotated[
     typer.Option(
         "--store",
         "-s",
+        metavar="URL",
         help="Store URL: sqlite:///PATH, a file path, or postgresql://... Env: KHULASA_STORE. "
         "Default: store.sqlite3 in the user data directory.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON for machines instead of a table.")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="Most rows shown.")]
-KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind (statement, denial, ...).")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (YYYY-MM-DD, inclusive).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY-MM-DD, inclusive).")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", metavar="N", help="Most rows shown.")]
+KindOpt = Annotated[
+    str | None, typer.Option("--kind", "-k", metavar="KIND", help="Only this kind (statement, denial, ...).")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="From this date (YYYY-MM-DD, inclusive).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", metavar="DATE", help="Up to this date (YYYY-MM-DD, inclusive).")
+]
 
 
 def _open(url: str | None) -> ClaimStore:
@@ -99,18 +106,23 @@ def _show_claims(rows: list[ClaimRow], as_json: bool, title: str, next_cursor: s
 @store_app.command("add")
 def add(
     paths: Annotated[
-        list[str], typer.Argument(help="Batch results JSONL, briefing JSON, or folders of them.")
+        list[str],
+        typer.Argument(metavar="RESULTS...", help="Batch results JSONL, briefing JSON, or folders of them."),
     ],
     articles: Annotated[
         str | None,
         typer.Option(
             "--articles",
             "-a",
+            metavar="PATH",
             help="The batch input (folder of .txt or JSONL): article texts and dates by id.",
         ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Publication date for articles that have none (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help="Publication date for articles that have none (YYYY-MM-DD)."
+        ),
     ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -132,8 +144,12 @@ def add(
 
 @store_app.command("who")
 def who(
-    name: Annotated[str, typer.Argument(help="A speaker: name in Arabic or English, or an id.")],
-    about: Annotated[str | None, typer.Option("--about", help="Only claims matching this search.")] = None,
+    name: Annotated[
+        str, typer.Argument(metavar="SPEAKER", help="A speaker: name in Arabic or English, or an id.")
+    ],
+    about: Annotated[
+        str | None, typer.Option("--about", metavar="WORDS", help="Only claims matching this search.")
+    ] = None,
     kind: KindOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -153,7 +169,9 @@ def who(
 
 @store_app.command("about")
 def about(
-    term: Annotated[str, typer.Argument(help="Words to find (folded: «الأزمة» finds «الازمه»).")],
+    term: Annotated[
+        str, typer.Argument(metavar="WORDS", help="Words to find (folded: «الأزمة» finds «الازمه»).")
+    ],
     kind: KindOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -169,7 +187,7 @@ def about(
 
 @store_app.command("timeline")
 def timeline(
-    name: Annotated[str, typer.Argument(help="A speaker: name or id.")],
+    name: Annotated[str, typer.Argument(metavar="SPEAKER", help="A speaker: name or id.")],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -199,8 +217,13 @@ def timeline(
 
 @store_app.command("conflicts")
 def conflicts(
-    speaker: Annotated[str | None, typer.Option("--speaker", help="Only pairs with this speaker.")] = None,
-    rule: Annotated[str | None, typer.Option("--rule", help="quantity, denial or stance.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", metavar="SPEAKER", help="Only pairs with this speaker.")
+    ] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option("--rule", metavar="[quantity|denial|stance]", help="quantity, denial or stance."),
+    ] = None,
     limit: LimitOpt = 50,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -259,8 +282,10 @@ def speakers(
 
 @store_app.command("merge")
 def merge(
-    a: Annotated[str, typer.Argument(help="The speaker to keep (id or name).")],
-    b: Annotated[str, typer.Argument(help="A speaker id to fold into A, or a name to file under A.")],
+    a: Annotated[str, typer.Argument(metavar="A", help="The speaker to keep (id or name).")],
+    b: Annotated[
+        str, typer.Argument(metavar="B", help="A speaker id to fold into A, or a name to file under A.")
+    ],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -276,8 +301,12 @@ def merge(
 
 @store_app.command("split")
 def split(
-    speaker: Annotated[str, typer.Argument(help="The speaker that holds two people (id or name).")],
-    names: Annotated[list[str], typer.Argument(help="The names that belong to the other person.")],
+    speaker: Annotated[
+        str, typer.Argument(metavar="SPEAKER", help="The speaker that holds two people (id or name).")
+    ],
+    names: Annotated[
+        list[str], typer.Argument(metavar="NAME...", help="The names that belong to the other person.")
+    ],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -10,7 +10,6 @@ import typer
 from toolkit.cli import _options as opt
 from toolkit.cli import app
 from toolkit.cli._io import read_article, write_output
-from toolkit.pipeline import MAX_CHARS, summarize
 
 
 class OutputFormat(StrEnum):
@@ -22,23 +21,33 @@ class OutputFormat(StrEnum):
 
 @app.command("summarize")
 def summarize_command(
-    article: Annotated[str, typer.Argument(help="Article file (UTF-8 text), or - for stdin.")],
+    article: Annotated[
+        str, typer.Argument(metavar="ARTICLE", help="Article file (UTF-8 text), or - for stdin.")
+    ],
     model: opt.Model = None,
     base_url: opt.BaseUrl = None,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="json (Briefing) or md (English briefing).")
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=opt.choices(OutputFormat),
+            help="json (Briefing) or md (English briefing).",
+        ),
     ] = (OutputFormat.json),
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
+    output: opt.Output = None,
     mode: opt.Mode = None,
     max_reasks: opt.MaxReasks = 2,
     max_tokens: opt.MaxTokens = None,
-    timeout: Annotated[float | None, typer.Option(help="Per-request timeout, seconds.")] = None,
-    max_chars: Annotated[int, typer.Option(help="Refuse longer articles (characters).")] = MAX_CHARS,
+    timeout: Annotated[
+        float | None, typer.Option(metavar="SECONDS", help="Per-request timeout, seconds.")
+    ] = None,
+    max_chars: opt.MaxChars = None,
     chunk_chars: opt.ChunkChars = None,
 ) -> None:
     """Summarize one Arabic article into a grounded briefing."""
+    from toolkit.pipeline import summarize
+
     text, source_id = read_article(article)
     briefing = summarize(
         text,
@@ -49,7 +58,7 @@ def summarize_command(
         max_reasks=max_reasks,
         max_tokens=max_tokens,
         timeout=timeout,
-        max_chars=max_chars,
+        max_chars=opt.MAX_CHARS if max_chars is None else max_chars,
         chunk_chars=chunk_chars,
     )
     if fmt is OutputFormat.md:

@@ -41,7 +41,6 @@ gazetteers (most people named without a title, companies, events); morphology be
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from toolkit.arabic import fold
@@ -72,6 +71,8 @@ class OfflineEngine:
 
     async def arun(self, request: EngineRequest) -> EngineResult:
         """Same as `run` (it takes milliseconds, so it runs inline rather than in a thread)."""
+        import asyncio  # not at module level: the CLI's offline path never needs it
+
         await asyncio.sleep(0)
         return self.run(request)
 

@@ -15,13 +15,16 @@ attempts are counted too.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 import logging
 import os
 import random
+import threading
 import time
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +35,6 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from instructor.v2.core.function_calls import response_schema
-from instructor.v2.core.patch import patch_v2
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
@@ -189,6 +191,45 @@ class _Recorder:
         return hooks
 
 
+class _LoopClient:
+    """One event loop's async openai client and instructor function."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.instructor: Any = None
+        self._closer: AsyncGenerator[None, None] | None = None
+        self._closed = False
+
+    async def close_with_loop(self) -> None:
+        """Arrange for the client to close when the loop shuts down its async generators.
+
+        `asyncio.run` (and pytest-asyncio, and `asyncio.Runner`) call `loop.shutdown_asyncgens()`
+        before closing the loop: that runs this generator's `finally` inside the loop, where an
+        async client can still close its connections.
+        """
+
+        async def closer() -> AsyncGenerator[None, None]:
+            try:
+                yield
+            finally:
+                await self._close_client()
+
+        self._closer = closer()  # kept here: the loop holds its async generators weakly
+        await anext(self._closer)
+
+    async def close(self) -> None:
+        """Close the client now (inside its loop); closing twice is a no-op."""
+        closer, self._closer = self._closer, None
+        if closer is not None:
+            await closer.aclose()  # runs its finally: closes the client
+        await self._close_client()
+
+    async def _close_client(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self.client.close()
+
+
 def raw_output(response: Any) -> str | None:
     """The model's raw structured output (tool-call arguments or message content) from a completion.
 
@@ -229,18 +270,44 @@ class OpenAICompatEngine:
             "max_retries": 0,  # one retry policy only: ours
             "timeout": config.transport.timeout,
         }
+        self._common = common
         self._client = openai.OpenAI(http_client=config.http_client, **common)
-        self._aclient = openai.AsyncOpenAI(http_client=config.async_http_client, **common)
+        self._lock = threading.Lock()  # one engine serves many threads (and event loops)
         self._sync_instructor: Any = None
-        self._async_instructor: Any = None
+        # An async HTTP client's connections belong to the event loop that opened them, so each loop
+        # gets its own client and instructor function; a loop's entry goes when the loop does.
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopClient] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @property
+    def _aclient(self) -> Any:
+        """The running event loop's async openai client."""
+        return self._loop_client().client
+
+    def _loop_client(self) -> _LoopClient:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            side = self._loops.get(loop)
+            if side is None:
+                client = openai.AsyncOpenAI(http_client=self.config.async_http_client, **self._common)
+                side = self._loops[loop] = _LoopClient(client)
+        return side
 
     def close(self) -> None:
         """Close the sync HTTP client's connections (the engine is unusable for sync calls after)."""
         self._client.close()
 
     async def aclose(self) -> None:
-        """Close the async HTTP client's connections, inside the event loop that opened them."""
-        await self._aclient.close()
+        """Close the async HTTP client's connections, inside the event loop that opened them.
+
+        Without it, the client closes itself when `asyncio.run` (or any runner that shuts down
+        async generators) ends the loop.
+        """
+        with self._lock:
+            side = self._loops.pop(asyncio.get_running_loop(), None)
+        if side is not None:
+            await side.close()
 
     # --- transport retries -------------------------------------------------------------------
 
@@ -276,7 +343,7 @@ class OpenAICompatEngine:
         return create
 
     def _async_create(self) -> Callable[..., Awaitable[Any]]:
-        async def create(*args: Any, **kwargs: Any) -> Any:
+        async def create(*args: Any, **kwargs: Any) -> Any:  # runs in the loop whose client it uses
             try:
                 async for attempt in AsyncRetrying(**self._retry_kwargs()):
                     with attempt:
@@ -332,26 +399,22 @@ class OpenAICompatEngine:
             kwargs["extra_body"] = self.config.extra_body
         return kwargs
 
-    def _client_for(self, create: Callable[..., Any], *, is_async: bool) -> Any:
-        mode = MODES[self.config.mode]
-        patched = patch_v2(func=create, provider=instructor.Provider.OPENAI, mode=mode)
-        cls = instructor.AsyncInstructor if is_async else instructor.Instructor
-        return cls(
-            client=self._aclient if is_async else self._client,
-            create=patched,
-            provider=instructor.Provider.OPENAI,
-            mode=mode,
-        )
+    def _patched(self, create: Callable[..., Any]) -> Any:
+        # instructor's documented `patch(create=...)`: the patched function validates and re-asks.
+        # (Wrapping it in an `instructor.Instructor` as well only walks the response model's
+        # validators once more per call.)
+        return instructor.patch(create=create, mode=MODES[self.config.mode])
 
     def run(self, request: EngineRequest) -> EngineResult:
         """Call the model, re-asking on invalid output, and return the draft and its cost."""
         if self._sync_instructor is None:
-            self._sync_instructor = self._client_for(self._sync_create(), is_async=False)
+            with self._lock:
+                self._sync_instructor = self._sync_instructor or self._patched(self._sync_create())
         recorder = _Recorder()
         token = _RECORDER.set(recorder)
         try:
             with draft_context(DraftContext(grounder=request.grounder)):
-                draft = self._sync_instructor.create(**self._request(request, recorder))
+                draft = self._sync_instructor(**self._request(request, recorder))
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._salvage(exc, request, recorder)
         finally:
@@ -360,13 +423,15 @@ class OpenAICompatEngine:
 
     async def arun(self, request: EngineRequest) -> EngineResult:
         """Async twin of `run`."""
-        if self._async_instructor is None:
-            self._async_instructor = self._client_for(self._async_create(), is_async=True)
+        side = self._loop_client()
+        if side.instructor is None:
+            side.instructor = self._patched(self._async_create())
+            await side.close_with_loop()
         recorder = _Recorder()
         token = _RECORDER.set(recorder)
         try:
             with draft_context(DraftContext(grounder=request.grounder)):
-                draft = await self._async_instructor.create(**self._request(request, recorder))
+                draft = await side.instructor(**self._request(request, recorder))
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._salvage(exc, request, recorder)
         finally:

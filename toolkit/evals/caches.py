@@ -14,6 +14,9 @@ that each case's prediction is scored cold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
+
+from toolkit.arabic import fold_text
 
 _PREDICTION: list[Callable[[], None]] = []
 _REFERENCE: list[Callable[[], None]] = []
@@ -27,6 +30,20 @@ def register(clear: Callable[[], None], *, reference: bool) -> None:
         reference: True for a reference-derived cache, False for a prediction-derived one.
     """
     (_REFERENCE if reference else _PREDICTION).append(clear)
+
+
+@lru_cache(maxsize=16384)
+def folded(text: str) -> str:
+    """`toolkit.arabic.fold_text`, once per text: a case's summary feeds ROUGE, chrF++ and the names
+    and evidence quotes feed several evaluators, and folding is a good share of scoring's CPU.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The folded text (the same value as ``fold_text(text)``).
+    """
+    return fold_text(text)
 
 
 def clear_caches(*, references: bool = False) -> None:
@@ -44,3 +61,6 @@ def clear_caches(*, references: bool = False) -> None:
     if references:
         for clear in _REFERENCE:
             clear()
+
+
+register(folded.cache_clear, reference=False)

@@ -86,14 +86,15 @@ caches.register(_reference.cache_clear, reference=True)
 
 def _hypothesis_ngrams(hyp: str, metric: Any) -> list[Counter[str]]:
     # sacrebleu's extract_all_char_ngrams (whitespace=False) and word n-grams, the same strings.
+    # Order 1 counts the characters and words themselves (no slicing or joining).
     line = "".join(hyp.split())
     size = len(line)
-    out: list[Counter[str]] = [
-        Counter([line[i : i + n] for i in range(size - n + 1)]) for n in range(1, metric.char_order + 1)
-    ]
+    out: list[Counter[str]] = [Counter(line)]
+    out += [Counter([line[i : i + n] for i in range(size - n + 1)]) for n in range(2, metric.char_order + 1)]
     words = metric._remove_punctuation(hyp)
     extract = _word_ngrams()
-    out.extend(extract(words, n) for n in range(1, metric.word_order + 1))
+    out.append(Counter(words))
+    out.extend(extract(words, n) for n in range(2, metric.word_order + 1))
     return out
 
 
@@ -128,5 +129,5 @@ def chrf_pp(pred: str, ref: str) -> float:
     reference = _reference(ref)
     if reference is None:
         return float(metric.sentence_score(fold_text(pred), [fold_text(ref)]).score) / 100.0
-    stats = _statistics(metric._preprocess_segment(fold_text(pred)), reference, metric)
+    stats = _statistics(metric._preprocess_segment(caches.folded(pred)), reference, metric)
     return float(metric._compute_score_from_stats(stats).score) / 100.0

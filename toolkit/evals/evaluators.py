@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
-from toolkit.arabic import fold_text
+from toolkit.evals.caches import folded
 from toolkit.evals.cases import EvalCase
 from toolkit.evals.matching import IOU_THRESHOLD as IOU_THRESHOLD
 from toolkit.evals.matching import ClaimMatch as ClaimMatch
@@ -98,7 +98,7 @@ class Grounding:
         exact = fuzzy = 0
         for c in b.claims:
             s, e = c.evidence.start, c.evidence.end
-            if 0 <= s < e <= len(article) and fold_text(article[s:e]) == fold_text(c.evidence.quote_ar):
+            if 0 <= s < e <= len(article) and folded(article[s:e]) == folded(c.evidence.quote_ar):
                 exact += c.evidence.method == "exact"
                 fuzzy += c.evidence.method == "fuzzy"
         n, dropped = len(b.claims), len(b.meta.dropped_claims)

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from toolkit.arabic import fold_text, has_arabic
+from toolkit.arabic import has_arabic
 from toolkit.evals import caches
 
 _ARTICLE_RE = re.compile(r"(?:(?<=\s)|^)(?:ال|al-|el-|al |el )")
@@ -38,7 +38,7 @@ def fold_name(name: str) -> str:
     Returns:
         The folded name.
     """
-    return " ".join(fold_text(name).casefold().split())
+    return " ".join(caches.folded(name).casefold().split())
 
 
 @lru_cache(maxsize=65536)

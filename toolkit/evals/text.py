@@ -85,7 +85,7 @@ def tokenize(text: str) -> list[str]:
     Returns:
         The tokens; punctuation is dropped, Arabic letters are kept.
     """
-    return _TOKEN_RE.findall(fold_text(text).casefold())
+    return _TOKEN_RE.findall(caches.folded(text).casefold())
 
 
 def count_words(text: str | None) -> int:
