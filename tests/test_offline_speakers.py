@@ -339,3 +339,10 @@ def test_an_elative_is_not_the_verb_abraza() -> None:
         "وإن بعضهم سلم إلى بلده."
     )
     assert {s for s, _ in _speakers(text)} == {"التقرير"}
+
+
+def test_a_verb_form_after_a_preposition_is_a_masdar() -> None:
+    text = (
+        'واحتل الملف مكانا بارزا في الإعلان الختامي. وتعبر فقرة ثانية عن "رفض الاحتلال الأجنبي بكل أشكاله".'
+    )
+    assert _drafts(text) == []

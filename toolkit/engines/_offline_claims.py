@@ -74,6 +74,9 @@ _WHILE = frozenset({"فيما", "بينما", "في حين"})
 _AMMA = frozenset({"اما", "واما"})  # أما / وأما, folded
 _ELATIVE_BEFORE = frozenset(fold_text(w) for w in ["أحد", "إحدى", "من", "بين", "ثاني", "أول"])
 _MA = frozenset({"ما", "بما", "لما", "مما"})
+_PREPOSITIONS = frozenset(
+    fold_text(w) for w in ["عن", "على", "إلى", "من", "في", "حول", "بعد", "قبل", "دون", "مع"]
+)
 #: Verbs whose preposition follows the subject, never an object (أشار X إلى، أعرب X عن، شدد X على).
 _NO_OBJECT = frozenset(fold_text(w) for w in ["أشار", "أعرب", "شدد", "أكد", "تحدث", "كشف", "لفت", "نوه"])
 _SAY_ONLY = frozenset({"an", "colon", "quote"})  # قال، أضاف، أوضح: no object before the complement
@@ -304,6 +307,8 @@ class ClaimExtractor:
             if verb is None or (i > 0 and s.toks[i - 1].w == "عدم"):  # طلب عدم ذكر اسمه
                 continue
             prev = s.toks[i - 1].w if i > 0 else ""
+            if prev in _PREPOSITIONS and not verb.participle:
+                continue  # «وتعبر فقرة ثانية عن "رفض الاحتلال"»: after a preposition it is a masdar
             if verb.inner_only and (prev in _ELATIVE_BEFORE or prev[1:] in _ELATIVE_BEFORE):
                 continue  # «أحد أبرز قيادات التنظيم»: the elative «most prominent», not the verb أبرز
             for f in self._read_cue(sid, s, i, verb, found, src):
@@ -590,7 +595,9 @@ class ClaimExtractor:
                 rival = self._mentioned_since(at, sid, fem)
                 self.rival = rival is not None and rival.name != np.name
                 return np
-        return self._mentioned_since(sid - _CARRY_SENTENCES - 1, sid, fem)
+        if i > 1 or (i == 1 and s.toks[0].w not in CLAUSE_OPENERS):
+            return None  # only a cue that opens its sentence hands over to a person just named
+        return self._mentioned_since(sid - 2, sid, fem)
 
     def _mentioned_since(self, after: int, sid: int, fem: bool | None) -> NP | None:
         """The one titled person of the verb's gender named after sentence ``after`` (none when two
