@@ -1,7 +1,8 @@
-"""summarize(): input checks → segmentation → engine → grounding → Briefing with meta.
+"""summarize(): input checks → segmentation → engine → grounding → attribution → Briefing with meta.
 
-Offsets are computed here, once, by `toolkit.grounding`, against the untouched input text; every
-downstream consumer (renderers, evals) uses them as they are.
+Offsets are computed here, once, against the untouched input text: the evidence by
+`toolkit.grounding`, the speaker mention and the cue by `toolkit.attribution`; every downstream
+consumer (renderers, evals, the store) uses them as they are.
 """
 
 from __future__ import annotations
