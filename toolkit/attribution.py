@@ -711,6 +711,10 @@ class Attributor:
         flags: list[AttributionFlag] = []
         if (far(mention) and not chained) or far(cue):
             flags.append("too_far")
+        if cue is None:
+            # Nothing in the text says the speaker said it: the evidence may be the article's own
+            # narration credited to a person it mentions. Kept (the cue lexicon can miss), flagged.
+            flags.append("no_cue")
         unsupported = self.unsupported(draft, sids, mention)
         if unsupported:
             flags.append("unsupported")

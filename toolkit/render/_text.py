@@ -85,7 +85,7 @@ def flag_notes(claim: Claim) -> list[str]:
 
     Returns:
         One note per flag: ``too far apart: …`` (with the sentence distances) and ``not in the
-        evidence: …`` (the unsupported numbers and names).
+        evidence: …`` (the unsupported numbers and names), ``no reporting cue: …``.
     """
     a = claim.attribution
     if a is None:
@@ -98,6 +98,8 @@ def flag_notes(claim: Claim) -> list[str]:
             if d
         ]
         notes.append("too far apart: " + (", ".join(parts) or "speaker named after the evidence"))
+    if "no_cue" in a.flags:
+        notes.append("no reporting cue: nothing in the text marks these words as the speaker's")
     if "unsupported" in a.flags:
         notes.append("not in the evidence: " + ", ".join(a.unsupported))
     return notes
