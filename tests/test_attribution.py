@@ -326,3 +326,35 @@ def test_the_articles_narration_credited_to_a_person_is_flagged_no_cue() -> None
     )
     assert narration.cue is None and narration.attribution.flags == ["no_cue"]
     assert said.cue is not None and "no_cue" not in said.attribution.flags
+
+
+SUBJECTS = (
+    "بحث وزير الخارجية سامي الراشد ونظيرته الألمانية أنالينا بيرغر أمس ملف اللاجئين. "
+    "ودعا الراشد نظيرته إلى «زيادة المساعدات الأوروبية للمخيمات قبل الشتاء». "
+    "بيرغر أكدت للراشد أن «برلين لن تتخلى عن التزاماتها تجاه اللاجئين»."
+)
+
+
+def test_another_name_right_after_the_verb_questions_the_speaker() -> None:
+    # Authored. VSO: «ودعا الراشد …» — the words are al-Rashed's, whoever a model credits.
+    wrong, right = attribute(
+        SUBJECTS,
+        Draft("أنالينا بيرغر", "زيادة المساعدات الأوروبية للمخيمات قبل الشتاء"),
+        Draft("سامي الراشد", "زيادة المساعدات الأوروبية للمخيمات قبل الشتاء"),
+    )
+    assert right.rule is None and right.attribution.flags == [] and right.attribution.cue_subject is None
+    # The swapped claim loses rule 6 to the right one; alone, it is kept and flagged: the other
+    # names come from the other claims' speakers and the briefing's entities.
+    ents = (Ent("سامي الراشد"), Ent("أنالينا بيرغر"))
+    quote = "زيادة المساعدات الأوروبية للمخيمات قبل الشتاء"
+    [alone] = attribute(SUBJECTS, Draft("أنالينا بيرغر", quote), entities=ents)
+    assert "other_subject" in alone.attribution.flags and alone.attribution.cue_subject == "الراشد"
+    assert wrong.rule == "speaker_conflict"
+
+
+def test_a_subject_before_the_verb_is_not_questioned_by_the_object_after_it() -> None:
+    # SVO: «بيرغر أكدت للراشد أن …» — الراشد after the verb is the addressee, not the subject.
+    ents = (Ent("سامي الراشد"), Ent("أنالينا بيرغر"))
+    quote = "برلين لن تتخلى عن التزاماتها تجاه اللاجئين"
+    [r] = attribute(SUBJECTS, Draft("أنالينا بيرغر", quote), entities=ents)
+    assert r.rule is None and "other_subject" not in r.attribution.flags

@@ -20,7 +20,7 @@ from toolkit.schema import Claim, LabelClaim
 Scores = dict[str, float | None]
 
 ROLES = ("cue", "source", "content")
-_FLAGS = ("too_far", "unsupported", "no_cue")
+_FLAGS = ("too_far", "unsupported", "no_cue", "other_subject")
 
 
 def _pred_span(claim: Claim, role: str) -> tuple[int, int] | None:
@@ -102,7 +102,8 @@ class AttributionFlags:
     cue and the evidence). too_far_rate / unsupported_rate: share of predicted claims the toolkit
     flagged (`Attribution.flags`) — mention, cue and content further apart than reported speech
     allows; numbers or names in the claim text that the evidence sentence(s) lack. no_cue_rate: share
-    with no reporting cue found. None without predicted claims."""
+    with no reporting cue found; other_subject_rate: another speaker named right after the verb.
+    None without predicted claims."""
 
     name = "flags"
     directions: ClassVar[dict[str, str | None]] = {
@@ -110,6 +111,7 @@ class AttributionFlags:
         "too_far_rate": "lower",
         "unsupported_rate": "lower",
         "no_cue_rate": "lower",
+        "other_subject_rate": "lower",
     }
 
     def evaluate(self, case: EvalCase) -> Scores:
