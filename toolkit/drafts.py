@@ -406,8 +406,9 @@ class BriefingDraft(_Draft):
         text = json_data.decode("utf-8") if isinstance(json_data, bytes | bytearray) else json_data
         try:
             data = json.loads(text, strict=False)
-        except json.JSONDecodeError:
-            # Let pydantic produce its own error (it becomes a re-ask telling the model the JSON is bad).
+        except (json.JSONDecodeError, RecursionError):
+            # Let pydantic produce its own error (it becomes a re-ask telling the model the JSON is bad);
+            # its parser also refuses JSON nested too deeply, where json.loads overflows the stack.
             return super().model_validate_json(json_data, strict=strict, context=context, **kwargs)
         return cls.model_validate(data, strict=strict, context=context, **kwargs)
 
