@@ -741,10 +741,10 @@ class Attributor:
 
         Arabic puts the subject right after the verb (VSO): in «وحض ماكرون نظيره الروسي على وضع نهاية
         للتصعيد» the words are Macron's, whoever the model credits. The slot is the first word after
-        the cue, in its sentence and before the evidence, for a cue in the evidence's own sentence(s). It
-        only counts when the claimed speaker is
-        named neither in the words between the cue and the evidence nor before the cue in its
-        sentence (SVO: «ماكرون حض بوتين على…», or an object after a verb whose subject came first).
+        a cue in the evidence's own sentence(s), before the evidence. It only counts when the claimed
+        speaker is named neither from the cue to the evidence's end (it may open the evidence:
+        «ماكرون دعا موسكو…») nor before the cue in its sentence (SVO: «بيرغر أكدت للراشد أن…»), and
+        never after a source phrase (ووفق بيان للإليزيه: a channel follows it, not a subject).
 
         Args:
             speaker: The claimed speaker.
@@ -754,34 +754,27 @@ class Attributor:
         Returns:
             The other name's words in the article, or None.
         """
-        if cue is None or is_unknown_speaker(speaker) or self.article[cue.start : cue.end] == ":":
+        if cue is None or cue.weak or is_unknown_speaker(speaker) or self.article[cue.start : cue.end] == ":":
             return None
         if cue.sid not in (span.sentence_ids or (self._ix.sentence_of(span.start),)):
             return None  # a cue from another sentence is too weak a witness against the speaker
-        ix = self._ix
-        first = ix.first_token(cue.end)
-        if first >= len(ix.toks) or ix.toks[first].sid != cue.sid:
+        first = self._ix.first_token(cue.end)
+        if first >= len(self._ix.toks) or self._ix.toks[first].sid != cue.sid:
             return None
-        slot = ix.toks[first]
-        stop = (
-            span.start
-            if span.start >= slot.end
-            else ix.starts[cue.sid + 1]
-            if cue.sid + 1 < len(ix.starts)
-            else len(self.article)
-        )
-        line_start = ix.starts[cue.sid] if ix.starts else 0
+        slot = self._ix.toks[first].start
+        sentence_start = self._ix.starts[cue.sid] if self._ix.starts else 0
+        # The subject slot runs to the evidence, or to the sentence's end when the evidence came first.
+        stop = span.start if span.start > slot else self._sentence_end(cue.sid)
         for f in self._find(speaker):
             if f.sid == cue.sid and (
-                (line_start <= f.start and f.end <= cue.start) or cue.end <= f.start < stop
+                sentence_start <= f.start < cue.start or cue.end <= f.start < max(stop, span.end)
             ):
                 return None
         for name in self._names:
-            if same_speaker(name, speaker):
-                continue
-            for f in self._find(name):
-                if f.start <= slot.start < f.end and f.end <= stop:
-                    return self.article[f.start : f.end]
+            if not same_speaker(name, speaker):
+                for f in self._find(name):
+                    if f.start <= slot < f.end and f.end <= stop:
+                        return self.article[f.start : f.end]
         return None
 
     # --- unsupported numbers and names ---------------------------------------------------------
