@@ -529,7 +529,7 @@ class ClaimExtractor:
             elif (verb.clitic or BI in verb.intro) and self._bi_complement(s, i + 1):
                 np = None  # «واتهمها بتأجيل الصيانة»، «وطالب بتأسيس أسبوع»: the complement; subject implicit
             elif i + 1 < len(toks) and _clean(s.gap(i + 1), False):
-                np = self._np(s, i + 1, bi=BI in verb.intro)
+                np = self._np(s, i + 1, bi=BI in verb.intro or verb.kind == "accusation")  # اتهم X بـ
                 if np is not None and found and "," in s.gap(i) and np.type in {"organization", "location"}:
                     np = None  # «…، ودعا مجلس النواب إلى»: same speaker, the phrase is the object
                 elif np is not None and self._object_reading(s, i, verb, np):
@@ -579,6 +579,8 @@ class ClaimExtractor:
         begin = toks[i].fs if in_quote else self._complement(s, after, verb)
         if begin is None:
             return []
+        if explicit and not unresolved and np.start > i and self._accused_inside(s, i, verb, np):
+            unresolved = True  # «واتهم ممثل النيابة الصحفي بـ«…»»: the accused was read into the title
         if explicit and not unresolved and np.start > i and self._doubtful_end(s, np, verb, begin):
             unresolved = True  # «وقالت المديرة التنفيذية لشركة «نجمة» …، كارين …، إن»: the name was not read
         if src is not None and np.via is None and explicit and src[1] < i:
@@ -621,7 +623,8 @@ class ClaimExtractor:
         w = toks[k].w
         if not _clean(s.gap(k), False):
             # «الأمين العام المساعد …، البرازيلي ريكاردو …، إن»: an apposition the chain did not reach
-            return bare and "," in s.gap(k) and w not in _ADJUNCT_PREPS | _RELATIVES | STOP
+            gap = s.gap(k)  # «ممثلة منظمة الأغذية والزراعة (فاو) في البلاد رنا الأيوبي»: a parenthesis
+            return bare and ("(" in gap or ("," in gap and w not in _ADJUNCT_PREPS | _RELATIVES | STOP))
         if bare and w in _OF_PLACE and not _introduces(w, verb):
             return True  # «النائبة عن الإقليم …»: what she stands for, then her name
         if ANY in verb.intro or verb.lemma in _DITRANSITIVE or verb.kind == "call" or verb.lemma == _NAQAL:
@@ -651,6 +654,22 @@ class ClaimExtractor:
         t = toks[k]
         pronoun = s.orig(t.fs, t.fe).endswith(("ه", "ها", "هم", "هما"))  # not ة (folded ه too): لشركة
         return pronoun and not w.startswith(("ال", "ل", "ب")) and w not in TITLE_HEADS
+
+    @staticmethod
+    def _accused_inside(s: Sent, i: int, verb: Verb, np: NP) -> bool:
+        """An accusation whose بـ complement follows its subject at once: اتهم needs an object, so
+        unless the verb carries it as a pronoun (واتهمه) the subject phrase has swallowed it."""
+        toks = s.toks
+        if verb.kind != "accusation" or np.end >= len(toks) or not _clean(s.gap(np.end), False):
+            return False
+        base = toks[i].w[1:] if toks[i].w[:1] in "وف" and toks[i].w[1:] in VERBS else toks[i].w
+        suffix = base[len(verb.lemma) :].removeprefix("ت") if base.startswith(verb.lemma) else ""
+        if suffix in {"ه", "ها", "هم", "هما"}:
+            return False  # واتهمه، واتهمتها: the object is the pronoun
+        if fold_text(np.name).startswith("ب") and np.title is not None and np.name != np.title:
+            return True  # «واتهم ممثل النيابة الصحفي بنشر أخبار…»: the «name» is the بـ complement
+        w = toks[np.end].w
+        return w == "ب" or (w.startswith("ب") and len(w) > 3)
 
     @staticmethod
     def _quoted_name_at(s: Sent, t: int) -> bool:

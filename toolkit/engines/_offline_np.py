@@ -438,6 +438,14 @@ def _tail_name(s: Sent, k: int) -> bool:
     return s.orig(t.fs, t.fe).endswith("ة") or s.recurs(k)
 
 
+def _bi_here(s: Sent, k: int, surnames: frozenset[str]) -> bool:
+    """Token k is the verb's بـ complement, not a name that begins with ب (بسام): no later بـ word
+    follows it (in «بسام الخطيب الحكومة بإخفاء…» the later one is the complement)."""
+    w = s.toks[k].w
+    later = any(t.w == "ب" or (t.w.startswith("ب") and len(t.w) > 3) for t in s.toks[k + 1 : k + 4])
+    return w.startswith("ب") and len(w) > 3 and w not in surnames and not s.recurs(k) and not later
+
+
 def _later_bi(s: Sent, k: int) -> bool:
     # «خليل بركات الحكومة بـ«…»: a later بـ is the complement, so بركات is still the name.
     return any(t.w == "ب" or t.w.startswith("بال") for t in s.toks[k + 1 : k + 4])
@@ -555,6 +563,8 @@ def _parse(
     if w in PLACES and pair not in INSTITUTIONS:
         return NP(s.words(j, j + 1), "location", j + 1)
     n = name_end(s, j, surnames, bi=bi)
+    if n == j + 1 and w.endswith("ون") and len(w) >= 5 and w not in surnames:
+        return _source(s, j)  # «مزارعون في قرية التلال»: a sound plural describes people, it names none
     if n > j:
         return NP(s.words(j, n), "person", n)
     return None
@@ -577,7 +587,9 @@ def _describes(s: Sent, j: int) -> bool:
     if nxt in _SOURCE_WORDS or nxt in {"في", "من"}:
         return True
     nouns = INSTITUTION_HEADS | _PORTFOLIOS | _STATE_WORDS | TITLE_HEADS
-    return _is_nisba(nxt) and not nxt.startswith("ال") and nxt not in nouns
+    t = toks[j + 1]
+    maqsura = s.orig(t.fs, t.fe).endswith("ى")  # سلمى، ليلى، هدى: a name, not a nisba in ي (folded alike)
+    return _is_nisba(nxt) and not maqsura and not nxt.startswith("ال") and nxt not in nouns
 
 
 def _spokesperson(s: Sent, j: int, surnames: frozenset[str]) -> NP:
@@ -609,6 +621,13 @@ def titled(s: Sent, j: int, surnames: frozenset[str], bi: bool) -> NP:
     n = name_end(s, k, surnames, bi=bi) if k < len(toks) and _clean(s.gap(k), False) else k
     if n == k + 1 and toks[k].w not in surnames and not s.recurs(k) and not _closes(s, n):
         n = k  # «ونقل وزير الدفاع تحيات القائد»: one unrepeated word running on into a phrase is an object
+    if bi and n > k and _bi_here(s, k, surnames):
+        n = k  # «واتهمه الوزير بنشر أخبار كاذبة»: the بـ complement, not a name
+    last = toks[k - 1].w
+    if n > k and last in INSTITUTION_HEADS and not last.startswith("ال") and k - 1 > j:
+        # «مدير مستشفى ابن سينا»، «مدير شركة سامسونج»: an indefinite institution in construct takes the
+        # name as its genitive; the title has no person's name.
+        return NP(s.words(j, n), "person", n, title=s.words(j, n), fem=_chain_gender(s, j, k))
     if n > k:
         return NP(s.words(k, n), "person", n, title=s.words(j, k), fem=_chain_gender(s, j, k))
     ext = _title_to_name(s, k, surnames, bi)
@@ -667,6 +686,8 @@ def _title_to_name(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple
         if step:
             k += step
             continue
+        if _bi_here(s, k, surnames) if bi else False:
+            return None  # «واتهمه الوزير بنشر أخبار كاذبة»: the بـ complement starts here
         n = name_end(s, k, surnames, bi=bi)
         if _closes(s, n) and (n - k >= 2 or (n - k == 1 and toks[k].w in surnames)):
             return k, k, n
