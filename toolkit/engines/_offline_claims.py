@@ -47,13 +47,16 @@ from toolkit.engines._offline_cues import (
     Verb,
 )
 from toolkit.engines._offline_np import (
+    _ADJUNCTS,
     _NAME_LINKS,
     _NOT_NAME,
+    AGE_WORDS,
     COMPOUND_ENDS,
     NP,
     Sent,
     Tok,
     _clean,
+    _closes,
     _is_adj,
     _strip_li,
     name_end,
@@ -99,6 +102,35 @@ _TIME_WORDS = frozenset(
     ]
 )
 _RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "وهو", "وهي", "وهم"})
+_NEGATIONS = frozenset({"لم", "لا", "لن"})
+#: Verbs that issue a document (أصدرت المنظمة تقريراً، التقرير الذي أصدرته اللجنة، نشرت الهيئة دراسة).
+_ISSUE_VERBS = frozenset(
+    fold_text(w)
+    for w in [
+        *("أصدر", "أصدرت", "وأصدر", "وأصدرت", "أصدرته", "أصدرتها", "أعدته", "أعدتها"),
+        *("نشر", "نشرت", "ونشر", "ونشرت", "نشرته", "نشرتها"),
+    ]
+)
+#: Adverbs between a subject and the reported words (وقال الوزير مجدداً إن).
+_ADVERBS = frozenset(
+    fold_text(w) for w in ["مجددا", "مرارا", "أيضا", "كذلك", "بدوره", "بدورها", "بدورهم", "رسميا", "صراحة"]
+)
+#: Prepositions that tell whom a bare title represents (النائبة عن الإقليم، المسؤول من الوزارة).
+_OF_PLACE = frozenset(fold_text(w) for w in ("عن", "من", "لدى"))
+#: Prepositions that may open an adjunct between a speaker phrase and the reported words (… في مؤتمر
+#: صحفي، … أمام اللجنة، … خلال زيارة، … على الوزيرة بأن).
+_ADJUNCT_PREPS = frozenset(
+    fold_text(w)
+    for w in [
+        *("في", "على", "من", "عن", "إلى", "لدى", "خلال", "أمام"),
+        *("بعد", "قبل", "عبر", "أثناء", "منذ", "حول", "عقب"),
+    ]
+)
+
+
+def _document(w: str) -> bool:
+    """A statement or report, also in the accusative (أصدرت تقريراً، بياناً)."""
+    return w in STATEMENT_WORDS or (w.endswith("ا") and w[:-1] in STATEMENT_WORDS)
 
 
 def _is_outlet(np: NP) -> bool:
@@ -161,6 +193,7 @@ class ClaimExtractor:
         # carried over, so a pronoun-only cue could mean either (the claim is then unresolved).
         self.rival = False
         self.last_statement: tuple[str, str] | None = None
+        self.issued: dict[str, tuple[str, str]] = {}  # folded definite document → (issuer, channel)
         self.recent: list[str] = []  # speakers in order, for resolving a shared surname
         self.titles: dict[str, str] = {}  # speaker → folded title it was introduced with
         self.speaker_types: dict[str, str] = {}  # speaker → person/organization/location/source
@@ -249,6 +282,10 @@ class ClaimExtractor:
 
         return fold_text(text)
 
+    def _key(self, name: str) -> str:
+        """A name's folded words joined by single spaces (the key of `title_alias` and `full_names`)."""
+        return " ".join(_WORD_RE.findall(self.fold(name)))
+
     def _canonical(self, np: NP, fem: bool) -> str:
         """The fullest form of a speaker's name the article gives."""
         if np.type != "person":
@@ -261,7 +298,19 @@ class ClaimExtractor:
             for name in reversed(self.recent):
                 if self.titles.get(name, "").removeprefix("ال").startswith(head) and " " not in key:
                     return name
-            return np.name
+            holders = self._title_holders(key)
+            return holders[0] if len(holders) == 1 else np.name
+        return self._full_name(np, key, fem)
+
+    def _title_holders(self, key: str) -> list[str]:
+        """The people the article names with a title of this bare title's head (المدرب → the one named
+        «المدرب البرتغالي جواو-بيدرو ألفيش»), for a one-word bare title."""
+        if " " in key:
+            return []
+        head = key.removeprefix("ال")
+        return sorted({n for t, n in self.title_alias.items() if t.removeprefix("ال").split()[0] == head})
+
+    def _full_name(self, np: NP, key: str, fem: bool) -> str:
         if " " in key:  # a known full name followed by the object: أنطونيو غوتيريش المجتمع الدولي
             for names in self.full_names.values():
                 for full in names:
@@ -318,11 +367,12 @@ class ClaimExtractor:
             if extra is not None:
                 found.append(extra)
         if found:
+            self._note_in_statement(s, found)
             last = found[-1]
             # An unresolved speaker is no antecedent: a follow-up that would carry it is unresolved too.
-            self.subjects.append(
-                (replace(last.outer, type="unknown") if last.unresolved else last.outer, sid)
-            )
+            # A coordinated subject (مجلس الأمن وإدارة الإغاثة) is two speakers: no singular follow-up.
+            shared = last.unresolved or self._coordinated(s, last.outer)
+            self.subjects.append((replace(last.outer, type="unknown") if shared else last.outer, sid))
         else:
             for np in self._clause_subjects(s, len(s.toks)):
                 self.subjects.append((np, sid))
@@ -348,6 +398,63 @@ class ClaimExtractor:
                 np = self._np(s, j)
                 if np is not None and np.via is not None and np.via != np.name:
                     self.last_statement = (np.name, np.via)
+            elif t.w in _ISSUE_VERBS:
+                self._note_issued(s, j)
+
+    def _note_issued(self, s: Sent, j: int) -> None:
+        """«وأصدرت منظمة مراقبة حقوق الإنسان … تقريرا»، «التقرير الذي أصدرته اللجنة الوطنية»: the body
+        that issued a document, so a later bare «وقال التقرير» is that body's."""
+        toks = s.toks
+        after = j + 2 if j + 1 < len(toks) and _document(toks[j + 1].w) else j + 1
+        inst = parse_np(s, after, self.surnames, None) if after < len(toks) else None
+        if inst is None or inst.type != "organization":
+            return
+        doc = toks[j + 1].w if after == j + 2 else None  # «الذي أصدرته اللجنة» names the document before
+        if doc is None:
+            doc = next((x.w for x in toks[inst.end : inst.end + 6] if _document(x.w)), None)
+        if doc is None and j >= 2 and toks[j - 1].w in _RELATIVES:
+            doc = next((x.w for x in reversed(toks[max(0, j - 6) : j]) if _document(x.w)), None)
+        if doc is not None:
+            definite = doc if doc.startswith("ال") else "ال" + doc.removesuffix("ا")
+            self.issued[definite] = (inst.name, definite)
+
+    @staticmethod
+    def _coordinated(s: Sent, np: NP) -> bool:
+        """The phrase is joined by و to another institution or title (وزارة الطاقة وهيئة تنظيم …)."""
+        if np.start < 0 or np.end >= len(s.toks) or not _clean(s.gap(np.end), False):
+            return False
+        w = s.toks[np.end].w
+        return w[:1] == "و" and (w[1:] in INSTITUTION_HEADS or w[1:] in TITLE_HEADS)
+
+    def _note_in_statement(self, s: Sent, found: list[_Found]) -> None:
+        """«أعلنت الوزارة، في بيان مشترك، …»، «وقال المكتب … في بيان إن»: the speaker issued a statement,
+        so a later bare «البيان» (وأوضح البيان أن) is theirs."""
+        toks = s.toks
+        f = found[0]
+        for t, tok in enumerate(toks):
+            if tok.w == "ببيان" or (tok.w in {"بيان", "بيانا"} and t > 0 and toks[t - 1].w == "في"):
+                if f.explicit and not f.unresolved and f.np.type in {"organization", "person"}:
+                    self.last_statement = (self._canonical(f.np, bool(f.fem)), s.words(t, t + 1))
+                    self.issued["البيان"] = self.last_statement
+                return
+
+    def _antecedent_source(self, np: NP) -> NP | None:
+        """«وأضاف المصدر» is the source the article last quoted (مصدر أمني), if it quoted one; a bare
+        document (البيان، التقرير) whose issuer no earlier sentence gave is no speaker: None for both when
+        there is nothing to refer back to."""
+        words = _WORD_RE.findall(self.fold(np.name))
+        if len(words) != 1 or (np.via is not None and np.via != np.name):
+            return np
+        w = words[0]
+        if w in self.issued:
+            owner, doc = self.issued[w]
+            return replace(np, name=owner, type="organization", via=doc)
+        if w == "المصدر":
+            for name in reversed(self.recent):
+                if self.fold(name).startswith("مصدر ") and self.speaker_types.get(name) == "source":
+                    return replace(np, name=name, type="source")
+            return None
+        return None if w in STATEMENT_WORDS else np
 
     def _source_phrase(self, s: Sent) -> tuple[NP, int] | None:
         """وفق بيان للإليزيه / بحسب وزارة الصحة / نقلاً عن مصدر: (speaker with channel, source index)."""
@@ -389,7 +496,8 @@ class ClaimExtractor:
         else:  # «…، بحسب وزارة الصحة.»: the content precedes
             ev = (toks[0].fs, toks[t - 1].fe)
         verb = Verb("", "report", frozenset({ANY}))
-        return _Found(t, verb, np, np, True, ev[0], ev)
+        # «وبحسب إحصاءات حديثة، فإن…»: a document with no issuer is no speaker
+        return _Found(t, verb, np, np, True, ev[0], ev, unresolved=self._antecedent_source(np) is None)
 
     # --- one cue -------------------------------------------------------------------------------
 
@@ -421,7 +529,7 @@ class ClaimExtractor:
             elif (verb.clitic or BI in verb.intro) and self._bi_complement(s, i + 1):
                 np = None  # «واتهمها بتأجيل الصيانة»، «وطالب بتأسيس أسبوع»: the complement; subject implicit
             elif i + 1 < len(toks) and _clean(s.gap(i + 1), False):
-                np = self._np(s, i + 1, bi=BI in verb.intro)
+                np = self._np(s, i + 1, bi=BI in verb.intro or verb.kind == "accusation")  # اتهم X بـ
                 if np is not None and found and "," in s.gap(i) and np.type in {"organization", "location"}:
                     np = None  # «…، ودعا مجلس النواب إلى»: same speaker, the phrase is the object
                 elif np is not None and self._object_reading(s, i, verb, np):
@@ -460,6 +568,10 @@ class ClaimExtractor:
         if not self._agrees(np, fem):
             alt = None if explicit else self._implicit(sid, s, i, fem)
             np, unresolved = (alt, False) if alt is not None else (np, True)
+        ref = self._antecedent_source(np)
+        np, unresolved = (np, True) if ref is None else (ref, unresolved)
+        if np.type == "person" and np.name == np.title and len(self._title_holders(self._key(np.name))) > 1:
+            unresolved = True  # «وقال المدرب» when the article named two coaches
         relative = i > 0 and toks[i - 1].w in _MA  # «بسبب ما قالت إنه…»: the subject of another clause
         unresolved = unresolved or np.type == "unknown"
         unresolved = unresolved or self._fragment(np) or (not explicit and (self.rival or relative))
@@ -467,6 +579,10 @@ class ClaimExtractor:
         begin = toks[i].fs if in_quote else self._complement(s, after, verb)
         if begin is None:
             return []
+        if explicit and not unresolved and np.start > i and self._accused_inside(s, i, verb, np):
+            unresolved = True  # «واتهم ممثل النيابة الصحفي بـ«…»»: the accused was read into the title
+        if explicit and not unresolved and np.start > i and self._doubtful_end(s, np, verb, begin):
+            unresolved = True  # «وقالت المديرة التنفيذية لشركة «نجمة» …، كارين …، إن»: the name was not read
         if src is not None and np.via is None and explicit and src[1] < i:
             np = replace(np, via=src[0].via)
         parts = self._parts(s, i, begin)
@@ -486,11 +602,99 @@ class ClaimExtractor:
             for n, (a, b) in enumerate(parts)
         ]
 
+    @staticmethod
+    def _doubtful_end(s: Sent, np: NP, verb: Verb, begin: int) -> bool:
+        """The subject read after the verb may stop short of the real one. For a bare title: a name in
+        guillemets, a second title, an apposition or what the title stands for follows before the reported
+        words (the chain to the name was rejected: «رئيس لجنة التربية في البرلمان النائب عماد فرحات»،
+        «النائبة عن الإقليم سلمى العبيدي الحكومة»). For any subject of a verb that takes no object: the word
+        after it is none of the words that may follow a speaker (`_free_tail`): «وقال نقيب المعلمين…»،
+        «المديرة التنفيذية لشركة…»، «مدربها الإيطالي جوزيبي…»."""
+        toks = s.toks
+        k = np.end
+        stop = next((t for t in range(k, len(toks)) if toks[t].fs >= begin), len(toks))
+        bare = np.type == "person" and np.title is not None and np.name == np.title
+        if bare and s.quote_at(k) == "«" and ClaimExtractor._quoted_name_at(s, k):
+            return True  # «واتهم رئيس حزب «الأمل» الديمقراطي المحامي …»: the chain stopped at the name
+        if k >= stop:
+            return False
+        if bare and any(toks[t].w in TITLE_HEADS and toks[t].w.startswith("ال") for t in range(k, stop)):
+            return True
+        w = toks[k].w
+        if not _clean(s.gap(k), False):
+            # «الأمين العام المساعد …، البرازيلي ريكاردو …، إن»: an apposition the chain did not reach
+            gap = s.gap(k)  # «ممثلة منظمة الأغذية والزراعة (فاو) في البلاد رنا الأيوبي»: a parenthesis
+            return bare and ("(" in gap or ("," in gap and w not in _ADJUNCT_PREPS | _RELATIVES | STOP))
+        if bare and w in _OF_PLACE and not _introduces(w, verb):
+            return True  # «النائبة عن الإقليم …»: what she stands for, then her name
+        if ANY in verb.intro or verb.lemma in _DITRANSITIVE or verb.kind == "call" or verb.lemma == _NAQAL:
+            return False  # the object or the relayed source may come next: دعا الوزير النواب إلى
+        return not ClaimExtractor._free_tail(s, np, k, bare)
+
+    @staticmethod
+    def _free_tail(s: Sent, np: NP, k: int, bare: bool) -> bool:
+        """Token k may follow a complete speaker phrase: what `_closes` a phrase, an adjunct's
+        preposition, a time word, an adverb, قد, a verb, بـ, «البالغ من العمر»; after a name also the
+        addressee (جونز لبي بي سي، … لرويترز) or a role (أميرة حنا الطبيبة النفسية); after an indefinite
+        source a clause describing it (طبيب يعمل في…، أنباء لم يتم التأكد منها); a masdar with a pronoun
+        (أكدت السعودية حرصها على)."""
+        toks = s.toks
+        w = toks[k].w
+        if _closes(s, k) or w in _ADJUNCT_PREPS or w in _TIME_WORDS or w in _ADVERBS or w in AUXILIARIES:
+            return True
+        more = w == "اكثر" and k + 1 < len(toks) and toks[k + 1].w == "من"  # «وأكدت الوكالة أكثر من مرة أن»
+        if w in VERBS or w in {"ب", *AGE_WORDS} or more:
+            return True
+        if not bare and ((w[:1] == "ل" and len(w) >= 3) or w in TITLE_HEADS):
+            return True
+        if w in _RELATIVES or (np.via is not None and _is_adj(w)):
+            return True  # «وقال التقرير السنوي الذي أصدرته اللجنة …»
+        if np.type == "source" and (_verb_like(w) or w in _NEGATIONS):
+            return True
+        t = toks[k]
+        pronoun = s.orig(t.fs, t.fe).endswith(("ه", "ها", "هم", "هما"))  # not ة (folded ه too): لشركة
+        return pronoun and not w.startswith(("ال", "ل", "ب")) and w not in TITLE_HEADS
+
+    @staticmethod
+    def _accused_inside(s: Sent, i: int, verb: Verb, np: NP) -> bool:
+        """An accusation whose بـ complement follows its subject at once: اتهم needs an object, so
+        unless the verb carries it as a pronoun (واتهمه) the subject phrase has swallowed it."""
+        toks = s.toks
+        if verb.kind != "accusation" or np.end >= len(toks) or not _clean(s.gap(np.end), False):
+            return False
+        base = toks[i].w[1:] if toks[i].w[:1] in "وف" and toks[i].w[1:] in VERBS else toks[i].w
+        suffix = base[len(verb.lemma) :].removeprefix("ت") if base.startswith(verb.lemma) else ""
+        if suffix in {"ه", "ها", "هم", "هما"}:
+            return False  # واتهمه، واتهمتها: the object is the pronoun
+        if fold_text(np.name).startswith("ب") and np.title is not None and np.name != np.title:
+            return True  # «واتهم ممثل النيابة الصحفي بنشر أخبار…»: the «name» is the بـ complement
+        w = toks[np.end].w
+        return w == "ب" or (w.startswith("ب") and len(w) > 3)
+
+    @staticmethod
+    def _quoted_name_at(s: Sent, t: int) -> bool:
+        """The guillemets opening at token t hold a name, not the reported words: at most three words,
+        then at once an adjective or a title (كتلة «النهضة» البرلمانية النائب …، حزب «الأمل» الديمقراطي)."""
+        toks = s.toks
+        for m in range(t + 1, min(len(toks), t + 3) + 1):
+            if s.quote_at(m) == "»" or '"' in s.gap(m):
+                return (
+                    m < len(toks)
+                    and _clean(s.gap(m).replace('"', " "), False)
+                    and (_is_adj(toks[m].w) or toks[m].w in TITLE_HEADS)
+                )
+        return False
+
     def _sure_subject(self, s: Sent, i: int, verb: Verb, np: NP) -> bool:
         """The unread phrase right after a verb of saying, then أن (or the verb's own preposition when
         the verb takes no object: أشار البحث إلى)."""
         toks = s.toks
-        nxt = toks[np.end].w if np.end < len(toks) else ""
+        e = (
+            np.end + 2
+            if np.end + 1 < len(toks) and toks[np.end].w == "في" and toks[np.end + 1].w in _ADJUNCTS
+            else np.end
+        )
+        nxt = toks[e].w if e < len(toks) else ""
         sure = nxt in COMPLEMENTIZERS or (_introduces(nxt, verb) and verb.lemma in _NO_OBJECT)
         return sure and np.start == i + 1 and self._says_subject(verb)
 
@@ -524,13 +728,16 @@ class ClaimExtractor:
         verb = VERBS[toks[i].w]
         if toks[k + 1].w in COMPLEMENTIZERS or ":" in s.gap(k + 1) or verb.intro <= _SAY_ONLY:
             return self._unknown(s, k, k + 1)
+        end = None  # «وأعلن الهلال الأحمر في بيان أنه»: the phrase ends before the adjunct
         for t in range(k + 1, min(len(toks), k + 6)):  # «كما دعا الإعلان إلى»، «أعرب المشاركون في القمة عن»
             if not _clean(s.gap(t), True):
                 return None
             w = toks[t].w
             if w in COMPLEMENTIZERS or _introduces(w, verb):
-                return self._unknown(s, k, t)
-            if not (w.startswith("ال") or w in {"في", "من"}):
+                return self._unknown(s, k, end or t)
+            if toks[t - 1].w == "في" and w in _ADJUNCTS and end is None:
+                end = t - 1
+            elif not (w.startswith("ال") or w in {"في", "من"}):
                 return None
         return None
 
@@ -587,7 +794,10 @@ class ClaimExtractor:
         else the latest subject of the last sentences that agrees with the verb's gender."""
         here = [np for np in self._clause_subjects(s, i) if self._agrees(np, fem)]
         if here:
-            return here[-1]
+            np = here[-1]
+            cut_short = np.type == "person" and np.name == np.title and not _closes(s, np.end)
+            # «واتهمت النائبة عن الإقليم سلمى العبيدي الحكومة …، مؤكدة»: the title lost its name
+            return replace(np, type="unknown") if cut_short and not _verb_like(s.toks[np.end].w) else np
         for np, at in reversed(self.subjects):
             if sid - at > _CARRY_SENTENCES:
                 break
@@ -817,7 +1027,12 @@ class ClaimExtractor:
                 return None
             if ":" in g and COLON in intro:
                 return _after(s, t, g.index(":") + 1)
-            if t == k and s.quote_at(t) == "«" and (intro & {QUOTE, COLON, AN}):
+            if (
+                t == k
+                and s.quote_at(t) == "«"
+                and (intro & {QUOTE, COLON, AN})
+                and not self._quoted_name_at(s, t)
+            ):
                 return _after(
                     s, t, g.index('"')
                 )  # قال «…»; not the closer of a name (شركة «طيران الشمال» إلغاء)

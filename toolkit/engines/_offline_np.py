@@ -34,9 +34,14 @@ def _folded(words: str) -> frozenset[str]:
     return frozenset(fold_text(w) for w in words.split())
 
 
-_NOT_NAME = STOP | COMPLEMENTIZERS | CLAUSE_OPENERS | TITLE_HEADS | INSTITUTION_HEADS | SOURCE_HEADS
+#: The relayed «saying» with its pronoun (نقلت الوكالة عن متحدث … قوله إن): never a name.
+_SAYING_NOUNS = _folded("قوله قولها قولهم قولهما")
+_NOT_NAME = (
+    STOP | COMPLEMENTIZERS | CLAUSE_OPENERS | TITLE_HEADS | INSTITUTION_HEADS | SOURCE_HEADS | _SAYING_NOUNS
+)
 _STATEMENT_FILLERS = frozenset({"صادر", "صادرا", "عن", "رسمي", "رسميا", "مشترك", "صحفي", "مقتضب"})
-_SOURCE_ADJ = frozenset({"مطلع", "مطلعه", "رفيع", "المستوي", "مقرب", "مقربه", "بارز"})
+#: Source adjectives that take a prepositional complement: مصدر مطلع على الصفقة، مصادر مقربة من الحكومة.
+_SOURCE_ADJ_PREP = _folded("مطلع مطلعة مطلعون مطلعين مقرب مقربة مقربون مقربين")
 _LI_NOUNS = frozenset(
     fold_text(w)
     for w in ["لكرة", "لشؤون", "لحقوق", "لمكافحة", "لحماية", "لتنظيم", "لدعم", "لإدارة", "لتطوير", "للشؤون"]
@@ -234,6 +239,8 @@ def _chain(s: Sent, j: int, heads: frozenset[str]) -> int:
         k = _portfolio(s, k)
     while k < len(toks) and _clean(s.gap(k), False):
         w = toks[k].w
+        if w in AGE_WORDS:
+            break  # «المدرب البالغ من العمر 52 عاما»: an aside on his age, not his title
         if w in INSTITUTION_HEADS and not w.startswith("ال") and genitive_used:
             break  # «جمعية حماية المستهلك هيئة…»: a definite genitive closed the name; a new phrase
         prev = toks[k - 1].w
@@ -293,10 +300,12 @@ def _li_noun(w: str) -> bool:
     if w in _LI_NOUNS:
         return True
     rest = w[1:]
+    # ل-nouns are masdars and nouns (لمراقبة، لحوض); a word in ى/ا is a woman's name (ليلى، لينا، لمى).
     return (
         w.startswith("ل")
         and not w.startswith("لل")
         and len(w) >= 4
+        and not w.endswith(("ي", "ا"))
         and rest not in STOP
         and rest not in CHANNEL_WORDS
         and rest not in _AUDIENCE
@@ -429,6 +438,14 @@ def _tail_name(s: Sent, k: int) -> bool:
     return s.orig(t.fs, t.fe).endswith("ة") or s.recurs(k)
 
 
+def _bi_here(s: Sent, k: int, surnames: frozenset[str]) -> bool:
+    """Token k is the verb's بـ complement, not a name that begins with ب (بسام): no later بـ word
+    follows it (in «بسام الخطيب الحكومة بإخفاء…» the later one is the complement)."""
+    w = s.toks[k].w
+    later = any(t.w == "ب" or (t.w.startswith("ب") and len(t.w) > 3) for t in s.toks[k + 1 : k + 4])
+    return w.startswith("ب") and len(w) > 3 and w not in surnames and not s.recurs(k) and not later
+
+
 def _later_bi(s: Sent, k: int) -> bool:
     # «خليل بركات الحكومة بـ«…»: a later بـ is the complement, so بركات is still the name.
     return any(t.w == "ب" or t.w.startswith("بال") for t in s.toks[k + 1 : k + 4])
@@ -546,6 +563,8 @@ def _parse(
     if w in PLACES and pair not in INSTITUTIONS:
         return NP(s.words(j, j + 1), "location", j + 1)
     n = name_end(s, j, surnames, bi=bi)
+    if n == j + 1 and w.endswith("ون") and len(w) >= 5 and w not in surnames:
+        return _source(s, j)  # «مزارعون في قرية التلال»: a sound plural describes people, it names none
     if n > j:
         return NP(s.words(j, n), "person", n)
     return None
@@ -568,7 +587,9 @@ def _describes(s: Sent, j: int) -> bool:
     if nxt in _SOURCE_WORDS or nxt in {"في", "من"}:
         return True
     nouns = INSTITUTION_HEADS | _PORTFOLIOS | _STATE_WORDS | TITLE_HEADS
-    return _is_nisba(nxt) and not nxt.startswith("ال") and nxt not in nouns
+    t = toks[j + 1]
+    maqsura = s.orig(t.fs, t.fe).endswith("ى")  # سلمى، ليلى، هدى: a name, not a nisba in ي (folded alike)
+    return _is_nisba(nxt) and not maqsura and not nxt.startswith("ال") and nxt not in nouns
 
 
 def _spokesperson(s: Sent, j: int, surnames: frozenset[str]) -> NP:
@@ -600,6 +621,13 @@ def titled(s: Sent, j: int, surnames: frozenset[str], bi: bool) -> NP:
     n = name_end(s, k, surnames, bi=bi) if k < len(toks) and _clean(s.gap(k), False) else k
     if n == k + 1 and toks[k].w not in surnames and not s.recurs(k) and not _closes(s, n):
         n = k  # «ونقل وزير الدفاع تحيات القائد»: one unrepeated word running on into a phrase is an object
+    if bi and n > k and _bi_here(s, k, surnames):
+        n = k  # «واتهمه الوزير بنشر أخبار كاذبة»: the بـ complement, not a name
+    last = toks[k - 1].w
+    if n > k and last in INSTITUTION_HEADS and not last.startswith("ال") and k - 1 > j:
+        # «مدير مستشفى ابن سينا»، «مدير شركة سامسونج»: an indefinite institution in construct takes the
+        # name as its genitive; the title has no person's name.
+        return NP(s.words(j, n), "person", n, title=s.words(j, n), fem=_chain_gender(s, j, k))
     if n > k:
         return NP(s.words(k, n), "person", n, title=s.words(j, k), fem=_chain_gender(s, j, k))
     ext = _title_to_name(s, k, surnames, bi)
@@ -619,6 +647,10 @@ _ADJUNCTS = (
     )
 )
 _PREPOSITIONS = _folded("في لدى إلى على")
+#: «البالغ من العمر …»: the participle that opens an aside on a person's age.
+AGE_WORDS = _folded("البالغ البالغة")
+#: Members of parliament are named for what they represent: النائب عن حزب التقدم، النائبة عن الإقليم.
+_DEPUTIES = _folded("النائب النائبة نائب نائبة")
 #: Words that may follow a speaker's name before the reported words: قد، the complement's
 #: preposition, a time word (العلوي أمس، أن).
 _CLOSERS = _folded(
@@ -654,14 +686,29 @@ def _title_to_name(s: Sent, k: int, surnames: frozenset[str], bi: bool) -> tuple
         if step:
             k += step
             continue
+        if _bi_here(s, k, surnames) if bi else False:
+            return None  # «واتهمه الوزير بنشر أخبار كاذبة»: the بـ complement starts here
         n = name_end(s, k, surnames, bi=bi)
         if _closes(s, n) and (n - k >= 2 or (n - k == 1 and toks[k].w in surnames)):
             return k, k, n
+        if bi and n - k >= 2 and _object_then_bi(s, n):
+            return k, k, n  # «… النائب مازن عوض الحكومة بالكشف عن…»: the name, then the object and بـ
         if _construct_noun(s, k):
             k += 1  # «المشرف على معهد بحوث الطاقة …»، «بمدينة الملك عبد العزيز للعلوم …»: more title
             continue
         return None  # «أكد الوزير على ضرورة تعزيز التعاون بين…»: words, not a name, run on
     return None
+
+
+def _object_then_bi(s: Sent, n: int) -> bool:
+    """Token n is a definite noun and a بـ complement follows it (الحكومة بالكشف، الوزارة بـ«…»)."""
+    toks = s.toks
+    if n + 1 >= len(toks) or not _clean(s.gap(n), False) or not toks[n].w.startswith("ال"):
+        return False
+    nxt = toks[n + 1].w
+    return _clean(s.gap(n + 1).replace('"', " "), False) and (
+        nxt == "ب" or (nxt.startswith("ب") and len(nxt) > 3)
+    )
 
 
 def _construct_noun(s: Sent, k: int) -> bool:
@@ -683,8 +730,8 @@ def _title_step(s: Sent, k: int) -> int:
         return 0  # «الوزير مديرة المدرسة»: see `_chain`
     if w in TITLE_HEADS or w in INSTITUTION_HEADS or w in TITLE_LINKS or w in _PORTFOLIOS:
         return 1
-    if w in _PREPOSITIONS:
-        return 2 if nxt and nxt not in STOP and nxt not in _ADJUNCTS else 0
+    if w in _PREPOSITIONS or (w == "عن" and prev in _DEPUTIES):
+        return 2 if nxt and nxt not in STOP and nxt not in _ADJUNCTS else 0  # النائب عن حزب التقدم
     if w.startswith("ال") and w not in STOP and w not in COMPLEMENTIZERS:
         return 1
     if w.startswith(("وال", "لل")) and len(w) > 4 and w[1:] not in STOP:
@@ -816,7 +863,11 @@ def _source(s: Sent, j: int) -> NP:
             genitives += 1
         else:
             break
-    if k + 1 < len(toks) and toks[k].w in {"في", "من"} and _clean(s.gap(k), False):
+    if k + 1 < len(toks) and toks[k - 1].w in _SOURCE_ADJ_PREP and toks[k].w in {"علي", "من"}:
+        k = _complement_np(s, k + 1)  # مصدر مطلع على الصفقة، … على سير المفاوضات
+    elif k == j + 1 and k + 2 < len(toks) and _participle_of(s, k):
+        k = max(_complement_np(s, k + 2), k)  # جماعة مدافعة عن حقوق الإنسان، مصدر قريب من الحكومة
+    elif k + 1 < len(toks) and toks[k].w in {"في", "من"} and _clean(s.gap(k), False):
         inner = _quoted_name(s, k + 1) or _institution_end(s, k + 1)
         if inner is not None:
             k = inner[1]
@@ -829,6 +880,39 @@ def _source(s: Sent, j: int) -> NP:
         elif toks[k + 1].w.startswith("ال") and toks[k + 1].w not in STOP and toks[j].w in _QUANTIFIERS:
             k += 2  # كثير من السكان
     return NP(s.words_closed(j, k), "source", k)
+
+
+def _participle_of(s: Sent, k: int) -> bool:
+    """Token k is an indefinite adjective or participle that takes عن/من/على right after it (مدافعة عن،
+    قريب من), in a source description."""
+    toks = s.toks
+    w = toks[k].w
+    return (
+        _clean(s.gap(k), False)
+        and _clean(s.gap(k + 1), False)
+        and not w.startswith(("ال", "ب", "ل", "و"))
+        and w not in _NOT_NAME
+        and w not in VERBS
+        and toks[k + 1].w in {"عن", "من", "علي"}
+        and _complement_np(s, k + 2) > k + 1
+    )
+
+
+def _complement_np(s: Sent, k: int) -> int:
+    """End of the short definite phrase at token k that completes a source adjective (الصفقة، سير
+    المفاوضات، الملف النووي); k - 1 (the preposition stays out) when none is there."""
+    toks = s.toks
+    if k >= len(toks) or not _clean(s.gap(k), False):
+        return k - 1
+    w = toks[k].w
+    if not w.startswith("ال") and k + 1 < len(toks) and toks[k + 1].w.startswith("ال") and w not in STOP:
+        k += 1  # سير المفاوضات
+    elif not w.startswith("ال") or w in STOP:
+        return k - 1
+    k += 1
+    while k < len(toks) and _clean(s.gap(k), False) and _is_adj(toks[k].w):
+        k += 1
+    return k
 
 
 def _institution_end(s: Sent, j: int) -> tuple[str, int] | None:
