@@ -9,6 +9,11 @@ and the time per claim.
     python benchmarks/attribution.py                      # seeds/ (test) and seeds/dev/ (development)
     python benchmarks/attribution.py --show seeds/dev     # also list every disagreement
 
+A second table checks the review flags that question the speaker: on the gold claims (right speakers)
+every other_subject or no_cue flag is a false alarm; then each claim's speaker is swapped for another
+speaker of the same article (a wrong speaker next to a real quote, the worst error) and the share of
+those the toolkit questions (other_subject, too_far, or dropped) is its detection rate.
+
 The seeds' mention and cue labels were made by reviewing this step's proposals, so their row is
 in-sample by construction; the dev set was labeled independently.
 """
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.arabic import split_sentences
-from toolkit.attribution import Attributor
+from toolkit.attribution import Attributor, same_speaker
 from toolkit.evals.seeds import load_seeds
 from toolkit.grounding import Span
 from toolkit.schema import LabelSpan
@@ -87,6 +92,40 @@ def run(root: Path, show: bool) -> tuple[int, list[int], float]:
     return n, counts, seconds
 
 
+def _flags(root: Path, show: bool) -> tuple[int, int, int, int, int, int]:
+    """(gold claims, gold other_subject, gold no_cue, swapped claims, questioned by too_far or a drop
+    alone, questioned with other_subject too)."""
+    n = fp_subject = fp_cue = swapped = caught = before = 0
+    for seed in load_seeds(root):
+        article, label = seed.article, seed.label
+        sentences = split_sentences(article)
+        aliases = [_Alias(e.name_ar, e.name_en, e.aliases, e.type) for e in label.entities]
+        aliases += [_Alias(c.speaker.name_ar, None, c.speaker.aliases_ar, "") for c in label.claims]
+        spans = []
+        for c in label.claims:
+            ev = c.evidence
+            sids = tuple(s.id for s in sentences if s.start < ev.end and ev.start < s.end)
+            spans.append(Span(ev.start, ev.end, "exact", 100.0, sids))
+        gold = [(_Proposal(c.speaker.name_ar), sp) for c, sp in zip(label.claims, spans, strict=True)]
+        for c, r in zip(label.claims, Attributor(article, sentences, aliases).attribute(gold), strict=True):
+            n += 1
+            fp_subject += "other_subject" in r.attribution.flags
+            fp_cue += "no_cue" in r.attribution.flags
+            if show and "other_subject" in r.attribution.flags:
+                print(f"  false alarm {seed.id} {c.id}: {c.speaker.name_ar} / {r.attribution.cue_subject}")
+        names = list(dict.fromkeys(c.speaker.name_ar for c in label.claims))
+        for c, sp in zip(label.claims, spans, strict=True):
+            for other in names:
+                if other == c.speaker.name_ar or same_speaker(other, c.speaker.name_ar):
+                    continue
+                [r] = Attributor(article, sentences, aliases).attribute([(_Proposal(other), sp)])
+                swapped += 1
+                old = r.rule is not None or "too_far" in r.attribution.flags
+                before += old
+                caught += old or "other_subject" in r.attribution.flags
+    return n, fp_subject, fp_cue, swapped, before, caught
+
+
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -100,6 +139,15 @@ def main() -> None:
         name = root.resolve().relative_to(ROOT) if root.resolve().is_relative_to(ROOT) else root
         print(f"| {name} | {n} | {m / n:.3f} | {mo / n:.3f} | {c / n:.3f} | {co / n:.3f} | "
               f"{1000 * seconds / n:.2f} |")
+    print()
+    print("| labels | gold claims | other_subject on gold | no_cue on gold | wrong speakers | "
+          "questioned by too_far / a drop | with other_subject |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for root in args.roots:
+        n, fps, fpc, swapped, before, caught = _flags(root, args.show)
+        name = root.resolve().relative_to(ROOT) if root.resolve().is_relative_to(ROOT) else root
+        print(f"| {name} | {n} | {fps} ({fps / n:.3f}) | {fpc} ({fpc / n:.3f}) | {swapped} | "
+              f"{before} ({before / max(swapped, 1):.3f}) | {caught} ({caught / max(swapped, 1):.3f}) |")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ class Fault:
         reset: Close the connection with a TCP RST before answering.
         delay: Seconds to sleep before forwarding (a slow upstream).
         rewrite: Forward, then pass the upstream's JSON through this function.
+        trickle: Forward, then send the answer one byte every `trickle` seconds (the body only, or
+            the status line and headers too with `trickle_head`).
     """
 
     status: int | None = None
@@ -48,6 +50,8 @@ class Fault:
     reset: bool = False
     delay: float = 0.0
     rewrite: Callable[[Json], Json] | None = None
+    trickle: float = 0.0
+    trickle_head: bool = False
 
 
 def status(code: int, headers: dict[str, str] | None = None) -> Fault:
@@ -78,6 +82,11 @@ def rewrite(fn: Callable[[Json], Json]) -> Fault:
     return Fault(rewrite=fn)
 
 
+def trickle(interval: float = 1.0, *, head: bool = False) -> Fault:
+    """Forward, then dribble the answer out one byte every `interval` seconds (headers too: `head`)."""
+    return Fault(trickle=interval, trickle_head=head)
+
+
 @dataclass
 class Seen:
     """One request as the proxy received it."""
@@ -95,6 +104,7 @@ class Seen:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 512  # a 64-way client must not wait on SYN retries
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout) or a reset we injected ourselves is expected here.
@@ -155,7 +165,8 @@ class _ProxyHandler(_Handler):
     def _handle(self, body: bytes) -> None:
         proxy: FaultProxy = self.server.owner  # type: ignore[attr-defined]
         fault = proxy.next_fault()
-        proxy.seen.append(Seen(at=time.monotonic(), path=self.path, body=body, fault=fault))
+        if proxy.keep_seen:
+            proxy.seen.append(Seen(at=time.monotonic(), path=self.path, body=body, fault=fault))
         if fault is not None and fault.reset:
             # SO_LINGER with a zero timeout turns close() into a TCP RST: a real "connection reset".
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -170,26 +181,60 @@ class _ProxyHandler(_Handler):
         code, answer, headers = proxy.forward(self.command, self.path, body)
         if fault is not None and fault.rewrite is not None and code == 200:
             answer = json.dumps(fault.rewrite(json.loads(answer)), ensure_ascii=False).encode("utf-8")
+        if fault is not None and fault.trickle:
+            self._trickle(code, answer, headers, fault)
+            return
         self._send(code, answer, headers)
+
+    def _trickle(self, code: int, body: bytes, headers: dict[str, str], fault: Fault) -> None:
+        head = f"HTTP/1.1 {code} OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.close_connection = True
+        out = head.encode() + body
+        start = 0 if fault.trickle_head else len(head)
+        try:
+            self.wfile.write(out[:start])
+            self.wfile.flush()
+            for i in range(start, len(out)):
+                time.sleep(fault.trickle)
+                self.wfile.write(out[i : i + 1])
+                self.wfile.flush()
+        except OSError:  # the client gave up: that is the point
+            return
 
 
 class FaultProxy(_Base):
-    """Forwards to `upstream` (a `/v1` base URL), injecting one queued fault per request."""
+    """Forwards to `upstream` (a `/v1` base URL), injecting one queued fault per request.
+
+    With `policy`, a request that finds the queue empty asks it for a fault (or None): the soak
+    benchmark draws random faults that way. `keep_seen=False` records counts only (long runs).
+    """
 
     def __init__(
-        self, upstream: str, faults: list[Fault] | None = None, *, upstream_timeout: float = 600
+        self,
+        upstream: str,
+        faults: list[Fault] | None = None,
+        *,
+        upstream_timeout: float = 600,
+        policy: Callable[[], Fault | None] | None = None,
+        keep_seen: bool = True,
     ) -> None:
         self.upstream = urlsplit(upstream)
         self.faults: list[Fault] = list(faults or [])
         self.seen: list[Seen] = []
         self.upstream_timeout = upstream_timeout
+        self.policy = policy
+        self.keep_seen = keep_seen
+        self.requests = 0
         self._lock = threading.Lock()
         super().__init__(_ProxyHandler)
 
     def next_fault(self) -> Fault | None:
-        """Pop the next fault, or None (forward untouched)."""
+        """Pop the next fault, or ask the policy, or None (forward untouched)."""
         with self._lock:
-            return self.faults.pop(0) if self.faults else None
+            self.requests += 1
+            if self.faults:
+                return self.faults.pop(0)
+            return self.policy() if self.policy is not None else None
 
     def forward(self, method: str, path: str, body: bytes) -> tuple[int, bytes, dict[str, str]]:
         """Send the request on to the upstream and return its status, body and content type."""

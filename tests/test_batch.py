@@ -19,7 +19,7 @@ from toolkit.batch.limiter import Ticket
 from toolkit.cache import ResponseCache
 from toolkit.engines.openai_compat import TransportPolicy
 
-FAST = TransportPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.05, timeout=0.5, jitter=0.0)
+FAST = TransportPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.05, timeout=1.5, jitter=0.0)
 MODEL = "gpt-4.1-mini"  # a priced name, so costs are known; the server is the local fixture server
 
 
@@ -43,7 +43,7 @@ def _assert_grounded(line: dict, text: str) -> None:
 def test_200_items_with_faults_every_outcome_once_with_reasons(tmp_path: Path) -> None:
     items = _items(200, poison_every=50)
     out = tmp_path / "results.jsonl"
-    with FakeOpenAI(fault_rate=0.3, hang_s=1.0, seed=11) as srv:
+    with FakeOpenAI(fault_rate=0.3, hang_s=3.0, seed=11) as srv:
         report = summarize_many(
             items,
             output=out,
@@ -114,27 +114,35 @@ def test_retry_failed_runs_failures_again_and_newest_line_wins(tmp_path: Path) -
     assert ResultsFile(out).load().failed == set()
 
 
+def _worst(items: list[tuple[str, str]], base_url: str) -> float:
+    """The reservation of the dearest item (the hard budget reserves it before the call)."""
+    from toolkit.batch.budget import Budget, item_worst_case
+    from toolkit.engines.pricing import price_of
+    from toolkit.pipeline import resolve_engine
+
+    engine = resolve_engine(MODEL, base_url)
+    price = price_of(MODEL)
+    assert price is not None
+    return max(item_worst_case(Budget(1.0, price), engine, text, None) for _, text in items)
+
+
 def test_max_cost_stops_scheduling_before_the_budget(tmp_path: Path) -> None:
     items = _items(40)
     out = tmp_path / "results.jsonl"
     with FakeOpenAI() as srv:
         probe = summarize_many(items[:1], model=MODEL, base_url=srv.base_url, transport=FAST, cache=False)
         one = probe.stats.cost_usd
-        budget = one * 10.5
-        report = summarize_many(
-            items,
-            output=out,
-            concurrency=4,
-            model=MODEL,
-            base_url=srv.base_url,
-            transport=FAST,
-            cache=False,
-            max_cost=budget,
-        )
+        worst = _worst(items, srv.base_url)
+        assert worst > 5 * one  # max_tokens and two re-asks at the output price: the worst case is dear
+        budget = worst + one * 10.5
+        report = summarize_many(items, output=out, concurrency=4, model=MODEL, base_url=srv.base_url,
+                                transport=FAST, cache=False, max_cost=budget)
     assert report.stopped and "max-cost" in report.stopped
     assert report.stats.cost_usd <= budget
-    assert 5 <= report.stats.done < 40
+    assert report.budget is not None and report.budget.spent <= budget
+    assert 8 <= report.stats.done < 40
     assert len(_lines(out)) == report.stats.done
+    assert "left undone: " in report.summary() and "reserved but unused" in report.summary()
 
 
 def test_cache_hit_costs_no_call_and_is_marked(tmp_path: Path) -> None:

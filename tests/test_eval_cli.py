@@ -202,3 +202,25 @@ def test_latency_noise_alone_never_fails_the_regression_gate():
     assert latency.verdict == "regression" and recall.verdict == "regression"
     assert gating_regressions([latency]) == []
     assert gating_regressions([latency, recall]) == ["claim_recall"]
+
+
+def test_shifted_gold_offsets_are_an_error_not_a_score(tmp_path, capsys):
+    """Labels are validated as `khulasa seeds check` does before anything is scored (issue 14)."""
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    seed = REPO / "seeds" / "eastern-ghouta-macron-putin"
+    shutil.copytree(seed, seeds / seed.name)
+    label_path = seeds / seed.name / "label.json"
+    label = json.loads(label_path.read_text(encoding="utf-8"))
+    for claim in label["claims"]:  # every gold span shifted by three characters
+        claim["evidence"]["start"] += 3
+        claim["evidence"]["end"] += 3
+    label_path.write_text(json.dumps(label, ensure_ascii=False), encoding="utf-8")
+    suite = tmp_path / "s.toml"
+    suite.write_text(f'name = "s"\n[dataset]\nkind = "seeds"\nseeds = "{seeds}/*"\n', encoding="utf-8")
+    args = ["eval", str(suite), "--model", "offline", "--run-id", "x", "--reports-dir", str(tmp_path / "r")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "gold labels are inconsistent" in err and "evidence" in err and "seeds check" in err
+    assert not (tmp_path / "r" / "x" / "summary.json").exists()

@@ -268,3 +268,21 @@ def test_mention_and_cue_text_cannot_inject_script() -> None:
     assert "<script>alert" not in page and "<img src=x" not in page
     assert page.count("<script>") == 1  # only the page's own script
     assert "".join(_read(page).text) == article
+
+
+def test_questioned_speakers_say_why_on_the_page_and_in_markdown() -> None:
+    from toolkit.render.markdown import render_briefing
+
+    b, article = english_briefing(), seed_article()
+    first = b.claims[0]
+    assert first.attribution is not None
+    questioned = first.model_copy(
+        update={
+            "attribution": first.attribution.model_copy(
+                update={"flags": ["no_cue", "other_subject"], "cue_subject": "ماكرون"}
+            )
+        }
+    )
+    briefing = b.model_copy(update={"claims": [questioned, *b.claims[1:]]})
+    for page in (render_review(briefing, article), render_briefing(briefing)):
+        assert "no reporting cue" in page and "check the speaker: the reporting verb is followed by «ماكرون»" in page

@@ -313,6 +313,7 @@ class Attributor:
             for e in entities
         ]
         self._found: dict[str, list[_Found]] = {}
+        self._names: list[str] = []
 
     @classmethod
     def for_grounder(cls, grounder: Grounder, entities: Iterable[EntityLike] = ()) -> Attributor:
@@ -594,6 +595,10 @@ class Attributor:
         Returns:
             One `Attributed` per item, in the order given; `rule` is set on claims to drop.
         """
+        # Names the article's speakers go by (other claims' speakers, the briefing's entities): the
+        # candidates for the subject slot after a reporting verb (the other_subject flag).
+        self._names = [d.speaker_ar for d, _ in items if not is_unknown_speaker(d.speaker_ar)]
+        self._names += [names[0] for names, _, _ in self._entities if names]
         order = sorted(range(len(items)), key=lambda k: (items[k][1].start, items[k][1].end))
         done: dict[int, Attributed] = {}
         history: list[Attributed] = []
@@ -711,6 +716,13 @@ class Attributor:
         flags: list[AttributionFlag] = []
         if (far(mention) and not chained) or far(cue):
             flags.append("too_far")
+        if cue is None:
+            # Nothing in the text says the speaker said it: the evidence may be the article's own
+            # narration credited to a person it mentions. Kept (the cue lexicon can miss), flagged.
+            flags.append("no_cue")
+        subject = None if draft.unresolved else self._other_subject(draft.speaker_ar, cue, span)
+        if subject is not None:
+            flags.append("other_subject")
         unsupported = self.unsupported(draft, sids, mention)
         if unsupported:
             flags.append("unsupported")
@@ -721,7 +733,49 @@ class Attributor:
             cue_distance=distance(cue),
             flags=flags,
             unsupported=unsupported,
+            cue_subject=subject,
         )
+
+    def _other_subject(self, speaker: str, cue: _Found | None, span: Span) -> str | None:
+        """The words naming another speaker in the subject slot right after the reporting verb.
+
+        Arabic puts the subject right after the verb (VSO): in «وحض ماكرون نظيره الروسي على وضع نهاية
+        للتصعيد» the words are Macron's, whoever the model credits. The slot is the first word after
+        a cue in the evidence's own sentence(s), before the evidence. It only counts when the claimed
+        speaker is named neither from the cue to the evidence's end (it may open the evidence:
+        «ماكرون دعا موسكو…») nor before the cue in its sentence (SVO: «بيرغر أكدت للراشد أن…»), and
+        never after a source phrase (ووفق بيان للإليزيه: a channel follows it, not a subject).
+
+        Args:
+            speaker: The claimed speaker.
+            cue: The cue found for the claim.
+            span: The grounded evidence.
+
+        Returns:
+            The other name's words in the article, or None.
+        """
+        if cue is None or cue.weak or is_unknown_speaker(speaker) or self.article[cue.start : cue.end] == ":":
+            return None
+        if cue.sid not in (span.sentence_ids or (self._ix.sentence_of(span.start),)):
+            return None  # a cue from another sentence is too weak a witness against the speaker
+        first = self._ix.first_token(cue.end)
+        if first >= len(self._ix.toks) or self._ix.toks[first].sid != cue.sid:
+            return None
+        slot = self._ix.toks[first].start
+        sentence_start = self._ix.starts[cue.sid] if self._ix.starts else 0
+        # The subject slot runs to the evidence, or to the sentence's end when the evidence came first.
+        stop = span.start if span.start > slot else self._sentence_end(cue.sid)
+        for f in self._find(speaker):
+            if f.sid == cue.sid and (
+                sentence_start <= f.start < cue.start or cue.end <= f.start < max(stop, span.end)
+            ):
+                return None
+        for name in self._names:
+            if not same_speaker(name, speaker):
+                for f in self._find(name):
+                    if f.start <= slot < f.end and f.end <= stop:
+                        return self.article[f.start : f.end]
+        return None
 
     # --- unsupported numbers and names ---------------------------------------------------------
 

@@ -10,7 +10,13 @@ Briefings — post-grounding, post-merge — keyed by everything that decides th
 
 Errors are never cached. A briefing read back is marked `meta.cached = true`; its `meta.cost_usd`
 still says what producing it cost the first time. Location: `$KHULASA_CACHE_DIR`, else
-`~/.cache/khulasa`; the file is `responses.sqlite3` in it.
+`~/.cache/khulasa`; the file is `responses.sqlite3` in it, created 0600 in a 0700 folder (it holds
+article text).
+
+Damage never stops a run: a row that fails to load is deleted and reported as that item's
+`CacheError` (the next try calls the model); a database that is corrupt as a whole ("file is not a
+database", "database disk image is malformed") is set aside as `responses.sqlite3.corrupt-<time>`
+with one warning on stderr, and a new one is started.
 """
 
 from __future__ import annotations
@@ -19,14 +25,17 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ConfigurationError
-from toolkit.schema import Briefing
+from pydantic import ValidationError
+
+from toolkit.errors import CacheError, ConfigurationError
+from toolkit.schema import SCHEMA_VERSION, Briefing
 
 CACHE_FORMAT = 1
 """Bumped when the stored value or key layout changes; old entries then simply miss."""
@@ -99,11 +108,21 @@ def request_key(engine: Any, article: str, **params: Any) -> str:
     """
     payload = {
         "format": CACHE_FORMAT,
+        # A briefing stored under another schema version would not load: make it a miss instead.
+        "schema_version": SCHEMA_VERSION,
         "engine": engine_fingerprint(engine),
         "article_sha256": article_sha256(article),
         "params": params,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=repr).encode("utf-8")).hexdigest()
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB: the file is damaged (not merely locked or read-only)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return "malformed" in str(exc) or "not a database" in str(exc)
 
 
 @dataclass(frozen=True)
@@ -132,37 +151,115 @@ class ResponseCache:
     def __init__(self, directory: str | Path | None = None) -> None:
         """Open (creating if needed) the cache in `directory` (default: `default_cache_dir()`).
 
+        A database that is corrupt as a whole is set aside (renamed, one warning) and a new one is
+        started.
+
         Raises:
             ConfigurationError: The directory cannot be created or the database opened.
         """
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.path = self.directory / _FILE_NAME
+        self.set_aside: list[Path] = []
         self._lock = threading.Lock()
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            if not self.directory.exists():
+                self.directory.mkdir(parents=True, mode=0o700, exist_ok=True)
+            self._db = self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                raise self._open_error(exc) from exc
+            self._set_aside_and_reopen()
+        except (OSError, sqlite3.Error) as exc:
+            raise self._open_error(exc) from exc
+
+    def _open_error(self, exc: BaseException) -> ConfigurationError:
+        return ConfigurationError(
+            f"cannot open the response cache at {self.path}: {exc}",
+            hint="set KHULASA_CACHE_DIR to a writable directory, or pass --no-cache",
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        for suffix in ("", "-wal", "-shm"):  # 0600: the cache holds article text
+            part = Path(f"{self.path}{suffix}")
+            if not suffix:
+                os.close(os.open(part, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
+            if part.exists() and part.stat().st_mode & 0o077 and part.stat().st_uid == os.getuid():
+                os.chmod(part, 0o600)
+        db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives a process kill; only an OS crash can lose the
             # last few entries, which costs a re-run of those calls, never a wrong answer.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_SCHEMA)
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _set_aside_and_reopen(self) -> None:
+        """Rename a corrupt database out of the way (one warning) and start a new one."""
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        aside = self.directory / f"{_FILE_NAME}.corrupt-{stamp}-{os.getpid()}"
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(f"{self.path}{suffix}")
+                if part.exists():
+                    part.replace(Path(f"{aside}{suffix}"))
+            self._db = self._connect()
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigurationError(
-                f"cannot open the response cache at {self.path}: {exc}",
-                hint="set KHULASA_CACHE_DIR to a writable directory, or pass --no-cache",
-            ) from exc
+            raise self._open_error(exc) from exc
+        self.set_aside.append(aside)
+        print(
+            f"khulasa: the response cache {self.path} was corrupt; set it aside as {aside.name} and "
+            "started a new one (earlier answers will be asked again; `khulasa cache clear` removes it)",
+            file=sys.stderr,
+        )
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """A query hit a corrupt page: set the whole database aside (caller holds the lock)."""
+        if not _is_corrupt(exc):
+            raise exc
+        self._db.close()
+        self._set_aside_and_reopen()
 
     def get(self, key: str) -> Briefing | None:
-        """The cached briefing for `key` (marked `meta.cached = true`), or None."""
+        """The cached briefing for `key` (marked `meta.cached = true`), or None.
+
+        Raises:
+            CacheError: The row exists but does not load (damaged, or written by a foreign tool);
+                it has been deleted, so the next try calls the model.
+        """
         with self._lock:
-            row = self._db.execute("SELECT briefing FROM responses WHERE key = ?", (key,)).fetchone()
+            try:
+                row = self._db.execute("SELECT briefing FROM responses WHERE key = ?", (key,)).fetchone()
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
+                return None
         if row is None:
             return None
-        data = json.loads(row[0])
-        for name in _COMPUTED_META:  # computed on output, rejected on input (extra="forbid")
-            data["meta"].pop(name, None)
-        data["meta"]["cached"] = True
-        return Briefing.model_validate(data)
+        try:
+            data = json.loads(row[0])
+            for name in _COMPUTED_META:  # computed on output, rejected on input (extra="forbid")
+                data["meta"].pop(name, None)
+            data["meta"]["cached"] = True
+            return Briefing.model_validate(data)
+        except (ValueError, TypeError, KeyError, RecursionError, ValidationError) as exc:
+            self.delete(key)
+            what = type(exc).__name__
+            raise CacheError(
+                f"the cached answer for this article does not load ({what}); it was removed from the cache",
+                hint="re-run with --retry-failed to ask the model again (or --no-cache)",
+            ) from None
+
+    def delete(self, key: str) -> None:
+        """Remove one entry (a damaged row)."""
+        with self._lock:
+            try:
+                self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
 
     def put(self, key: str, briefing: Briefing, *, engine: Any = None, article: str | None = None) -> None:
         """Store a final briefing. Never call it with an error: errors are not cached.
@@ -172,6 +269,9 @@ class ResponseCache:
             briefing: The final (grounded, merged) briefing.
             engine: The engine, for the stats columns.
             article: The article, for the stats columns.
+
+        Raises:
+            sqlite3.Error: The database cannot be written (e.g. a full disk).
         """
         fp = engine_fingerprint(engine) if engine is not None else {}
         stored = briefing.model_copy(update={"meta": briefing.meta.model_copy(update={"cached": False})})
@@ -186,7 +286,10 @@ class ResponseCache:
             stored.model_dump_json(),
         )
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            try:
+                self._db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
 
     def stats(self) -> CacheStats:
         """Entries, size on disk and entries per model."""
@@ -199,11 +302,17 @@ class ResponseCache:
         return CacheStats(self.path, entries, size, {f"{e}/{m}": int(n) for e, m, n in rows})
 
     def clear(self) -> int:
-        """Delete every entry; returns how many there were."""
+        """Delete every entry, and every corrupt database set aside earlier; returns the entries."""
         with self._lock:
-            n = int(self._db.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
-            self._db.execute("DELETE FROM responses")
-            self._db.execute("VACUUM")
+            try:
+                n = int(self._db.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+                self._db.execute("DELETE FROM responses")
+                self._db.execute("VACUUM")
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
+                n = 0
+            for aside in self.directory.glob(f"{_FILE_NAME}.corrupt-*"):
+                aside.unlink(missing_ok=True)
         return n
 
     def close(self) -> None:

@@ -312,6 +312,39 @@ class BriefingDraft(_Draft):
         return self
 
     @model_validator(mode="after")
+    def _speakers_agree_with_their_verbs(self, info: ValidationInfo) -> BriefingDraft:
+        # A re-ask, never a drop: when the model keeps its speaker, the lenient parse keeps the claim
+        # and the pipeline flags it other_subject for the reviewer.
+        ctx = _ctx(info)
+        if ctx.grounder is None or not ctx.strict_grounding or not self.claims:
+            return self
+        numbered: list[tuple[int, ClaimDraft, Span]] = []
+        for n, c in enumerate(self.claims, 1):
+            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
+            if span is not None:
+                numbered.append((n, c, span))
+        results = Attributor.for_grounder(ctx.grounder, self.entities).attribute(
+            [(c, s) for _, c, s in numbered]
+        )
+        questioned = [
+            f"claim {n} («{c.speaker_ar}»: the reporting verb «{r.cue.text}» is followed by "
+            f"«{r.attribution.cue_subject}»)"
+            for (n, c, _), r in zip(numbered, results, strict=True)
+            if r.cue is not None and r.attribution.cue_subject and r.rule is None
+        ]
+        if questioned:
+            raise PydanticCustomError(
+                "speaker_after_verb",
+                "Check the speaker of {claims}. In Arabic the one who speaks usually stands right after "
+                "the reporting verb, and the article names someone else there. If those words are that "
+                "person's, write speaker_ar as the article names them; if the article does not say who "
+                "said them, write «{unknown}»; if the article does give them to your speaker, leave the "
+                "claim as it is.",
+                {"claims": "; ".join(questioned), "unknown": UNKNOWN_SPEAKER},
+            )
+        return self
+
+    @model_validator(mode="after")
     def _one_speaker_per_evidence(self, info: ValidationInfo) -> BriefingDraft:
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or len(self.claims) < 2:
@@ -406,8 +439,9 @@ class BriefingDraft(_Draft):
         text = json_data.decode("utf-8") if isinstance(json_data, bytes | bytearray) else json_data
         try:
             data = json.loads(text, strict=False)
-        except json.JSONDecodeError:
-            # Let pydantic produce its own error (it becomes a re-ask telling the model the JSON is bad).
+        except (json.JSONDecodeError, RecursionError):
+            # Let pydantic produce its own error (it becomes a re-ask telling the model the JSON is bad);
+            # its parser also refuses JSON nested too deeply, where json.loads overflows the stack.
             return super().model_validate_json(json_data, strict=strict, context=context, **kwargs)
         return cls.model_validate(data, strict=strict, context=context, **kwargs)
 

@@ -37,7 +37,7 @@ EntityType = Literal["person", "organization", "location", "event", "other"]
 
 GroundingMethod = Literal["exact", "fuzzy"]
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 """Version of the output format. 2.0: the attribution triple (speaker mention, cue, evidence spans),
 `Speaker.resolution`, `Claim.attribution` and typed drop rules; 2.1: span method `lexicon`.
 Bumped on every schema change."""
@@ -54,12 +54,17 @@ source-phrase lexicon (or the colon before a quotation), with no cue words given
 
 SpeakerResolution = Literal["resolved", "unresolved"]
 
-AttributionFlag = Literal["too_far", "unsupported"]
+AttributionFlag = Literal["too_far", "unsupported", "no_cue", "other_subject"]
 """Why a kept claim deserves a second look.
 
 too_far: mention, cue and content are further apart than reported speech allows (not the same
 sentence, the previous one, or an explicit carry-over chain); unsupported: the claim text names a
-number or name that is not in the evidence sentence(s) (see `Attribution.unsupported`).
+number or name that is not in the evidence sentence(s) (see `Attribution.unsupported`); no_cue:
+no reporting verb, source phrase or colon before a quotation ties the speaker to the evidence (the
+words may be the article's narration, not the speaker's); other_subject: another named speaker stands
+right after the reporting verb, where its subject goes («وحض ماكرون نظيره…» credited to بوتين), and
+the claimed speaker is named neither there nor before the verb in its sentence (see
+`Attribution.cue_subject`).
 """
 
 DropRule = Literal[
@@ -176,11 +181,17 @@ class Attribution(_Model):
         default=None, ge=0, description="Sentences between the cue and the evidence (0: same sentence)."
     )
     flags: list[AttributionFlag] = Field(
-        default_factory=list, description="Review flags: too_far, unsupported (see AttributionFlag)."
+        default_factory=list,
+        description="Review flags: too_far, unsupported, no_cue, other_subject (see AttributionFlag).",
     )
     unsupported: list[str] = Field(
         default_factory=list,
         description="Numbers and names in claim_ar/claim_en that the evidence sentence(s) do not contain.",
+    )
+    cue_subject: str | None = Field(
+        default=None,
+        description="With the other_subject flag: the article's words naming the other speaker right "
+        "after the reporting verb; null otherwise.",
     )
 
 

@@ -6,8 +6,13 @@ briefing grounds (`fixture_briefing`). On top of that the server can:
 
 * answer after a fixed latency (`latency_s`) — the throughput benchmark;
 * inject faults on a deterministic fraction of calls (`fault_rate`, `seed`): 429 with Retry-After,
-  500, connection reset (RST), and a hang longer than the client's timeout. The decision depends only
-  on (seed, prompt, how many times this prompt was seen), so it does not depend on request order;
+  500, connection reset (RST), a hang longer than the client's timeout, and (`faults=` including
+  "trickle") an answer sent one byte every `trickle_s` seconds. The decision depends only on (seed,
+  prompt, how many times this prompt was seen), so it does not depend on request order; "bomb"
+  answers tool arguments nested 100,000 deep, "echo_auth" a 401 repeating the Authorization header;
+* bill what it serves: every answer it generates (hung and trickled ones included, as a provider
+  bills tokens it generated for a client that went away) adds its usage to `billed_prompt` /
+  `billed_completion`; `usage=False` leaves `usage` out of the answers (an unmetered endpoint);
 * always fail (HTTP 500) for prompts containing `POISON` — items whose failure a test can predict;
 * implement the Files and Batches endpoints of OpenAI's published API reference (create file,
   retrieve file and its content, create batch, retrieve batch with status validating → in_progress →
@@ -103,7 +108,9 @@ def fixture_briefing(sentences: list[str], *, fabricated_claim: bool = False) ->
     }
 
 
-def completion(body: dict[str, Any], *, fabricated_claim: bool = False) -> dict[str, Any]:
+def completion(
+    body: dict[str, Any], *, fabricated_claim: bool = False, usage: bool = True
+) -> dict[str, Any]:
     """An AUTHORED chat.completion answering `body` (tool call, or JSON content for json_schema)."""
     payload = fixture_briefing(_sentences(body.get("messages", [])), fabricated_claim=fabricated_claim)
     text = json.dumps(payload, ensure_ascii=False)
@@ -120,16 +127,19 @@ def completion(body: dict[str, Any], *, fabricated_claim: bool = False) -> dict[
     else:
         message, finish = {"role": "assistant", "content": text}, "stop"
     prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
-    usage = {"prompt_tokens": prompt_chars // 3 + 50, "completion_tokens": len(text) // 3}
-    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-    return {
+    tokens = {"prompt_tokens": prompt_chars // 3 + 50, "completion_tokens": len(text) // 3}
+    tokens["total_tokens"] = tokens["prompt_tokens"] + tokens["completion_tokens"]
+    answer = {
         "id": "chatcmpl-fixture",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("model", "fixture"),
         "choices": [{"index": 0, "finish_reason": finish, "message": message}],
-        "usage": usage,
+        "usage": tokens,
     }
+    if not usage:
+        del answer["usage"]
+    return answer
 
 
 @dataclass
@@ -141,6 +151,12 @@ class ServerState:
     seed: int = 7
     retry_after: str = "1"
     hang_s: float = 2.0
+    trickle_s: float = 1.0
+    faults: tuple[str, ...] = ("429", "500", "reset", "timeout")
+    usage: bool = True
+    hold: threading.Event | None = None  # when given, chat requests wait (up to 60 s) until it is set
+    billed_prompt: int = 0
+    billed_completion: int = 0
     fabricated_in_batches: bool = True
     counts: Counter[str] = field(default_factory=Counter)
     seen: Counter[str] = field(default_factory=Counter)
@@ -156,7 +172,16 @@ class ServerState:
         roll = random.Random(f"{self.seed}:{prompt_hash}:{n}").random()
         if roll >= self.fault_rate:
             return None
-        return ("429", "500", "reset", "timeout")[min(3, int(roll / self.fault_rate * 4))]
+        k = len(self.faults)
+        return self.faults[min(k - 1, int(roll / self.fault_rate * k))]
+
+    def bill(self, answer: dict[str, Any]) -> None:
+        """Count what an answer costs (whether or not the client stays to read it)."""
+        usage = answer.get("usage") or {}
+        with self.lock:
+            self.counts["billed"] += 1
+            self.billed_prompt += int(usage.get("prompt_tokens", 0))
+            self.billed_completion += int(usage.get("completion_tokens", 0))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -237,6 +262,8 @@ class _Handler(BaseHTTPRequestHandler):
         prompt = json.dumps(body.get("messages"), ensure_ascii=False)
         with st.lock:
             st.counts["chat"] += 1
+        if st.hold is not None:
+            st.hold.wait(60)
         if POISON in prompt:
             with st.lock:
                 st.counts["poison"] += 1
@@ -253,11 +280,36 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, {"error": {"message": "fixture: internal error"}})
         if fault == "reset":
             return self._reset()
+        if fault == "echo_auth":  # a careless server repeating the credentials it was sent
+            auth = self.headers.get("Authorization", "")
+            return self._send(401, {"error": {"message": f"invalid credentials: {auth}", "type": "auth"}})
+        answer = completion(body)
+        if fault == "bomb":  # JSON nested deeper than any parser's stack, as the tool arguments
+            call = answer["choices"][0]["message"]["tool_calls"][0]["function"]
+            call["arguments"] = '{"claims": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        # Billed as generated, with the usage the server knows even when it leaves it out.
+        st.bill(answer)
+        if not st.usage:
+            del answer["usage"]
         if fault == "timeout":
             time.sleep(st.hang_s)
+        if fault == "trickle":
+            return self._trickle(json.dumps(answer, ensure_ascii=False).encode())
         with st.lock:
             st.counts["ok"] += 1
-        self._send(200, completion(body))
+        self._send(200, answer)
+
+    def _trickle(self, data: bytes) -> None:
+        st = self.server.state
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the client gave up: that is the point
+            self.wfile.write(head.encode())
+            self.wfile.flush()
+            for i in range(len(data)):
+                time.sleep(st.trickle_s)
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
 
     # --- Files and Batches (OpenAI API reference shapes) -----------------------------------------
 

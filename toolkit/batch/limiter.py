@@ -19,10 +19,17 @@ import asyncio
 import email.utils
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx2
+
+from toolkit.engines._deadline import queued
+
+
+class GateClosed(httpx2.TransportError):
+    """The batch stopped (a results write failed): no request leaves any more."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class AdaptiveLimiter:
         self._streak = 0
         self._epoch = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
+        self.halt: Callable[[], bool] | None = None  # when it returns True, nothing more is let through
 
     @property
     def allowed(self) -> int:
@@ -71,8 +79,14 @@ class AdaptiveLimiter:
         return max(1, int(self.limit))
 
     async def acquire(self) -> Ticket:
-        """Wait for the pause to pass and a slot to be free, then take it."""
+        """Wait for the pause to pass and a slot to be free, then take it.
+
+        Raises:
+            GateClosed: The run stopped (`halt`): the request must not be sent.
+        """
         while True:
+            if self.halt is not None and self.halt():
+                raise GateClosed("khulasa: the batch stopped; this request was not sent")
             delay = self.paused_until - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -136,6 +150,53 @@ class AdaptiveLimiter:
         return pause
 
 
+@dataclass
+class _Account:
+    """One HTTP attempt's entry in the budget ledger (only when the item runs under a budget)."""
+
+    hold: Any
+    worst: float
+    admitted: bool
+
+    @classmethod
+    def start(cls, request: httpx2.Request) -> _Account | None:
+        from toolkit.batch.budget import CURRENT_HOLD, attempt_worst_case
+
+        hold = CURRENT_HOLD.get()
+        if hold is None:
+            return None
+        try:
+            body = request.content
+        except httpx2.RequestNotRead:
+            body = b""
+        worst = attempt_worst_case(hold.budget, body)
+        return cls(hold, worst, hold.budget.begin_attempt(hold, worst))
+
+    def refusal(self, request: httpx2.Request) -> httpx2.Response:
+        budget = self.hold.budget
+        message = (
+            f"khulasa --max-cost: not sent; this attempt could cost up to ${self.worst:.4f} and "
+            f"${max(0.0, budget.max_cost - budget.spent - budget.reserved):.4f} of the budget is free"
+        )
+        body = {"error": {"message": message, "type": "khulasa_budget"}}
+        return httpx2.Response(402, json=body, request=request)
+
+    def lost(self, *, sent: bool) -> None:
+        if sent:
+            self.hold.budget.end_attempt(self.hold, self.worst, None, lost=True)
+        else:
+            self.hold.budget.end_attempt(self.hold, self.worst, 0.0)
+
+    def answered(self, status: int, raw: bytes) -> None:
+        from toolkit.batch.budget import billed_cost
+
+        budget = self.hold.budget
+        if status == 200:
+            budget.end_attempt(self.hold, self.worst, billed_cost(budget, raw))
+        else:  # an error status is not billed
+            budget.end_attempt(self.hold, self.worst, 0.0)
+
+
 def retry_after_seconds(headers: Any) -> float | None:
     """Parse a Retry-After header (seconds or an HTTP date); None when absent or unreadable."""
     value = headers.get("retry-after")
@@ -163,14 +224,29 @@ class GatedTransport(httpx2.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Hold a slot for the whole exchange (body read included), report 429s and successes."""
-        ticket = await self.limiter.acquire()
+        """Hold a slot for the whole exchange (body read included), report 429s and successes.
+
+        Under a budget (`toolkit.batch.budget`), the attempt's worst case is drawn before it is
+        sent — or it is not sent, and a local 402 answer says why — and settled on its usage.
+        """
+        with queued():  # the attempt's total deadline counts from when it leaves the queue
+            ticket = await self.limiter.acquire()
         try:
-            response = await self._inner.handle_async_request(request)
+            account = _Account.start(request)
+            if account is not None and not account.admitted:
+                return account.refusal(request)
             try:
-                raw = b"".join([part async for part in response.aiter_raw()])
-            finally:
-                await response.aclose()
+                response = await self._inner.handle_async_request(request)
+                try:
+                    raw = b"".join([part async for part in response.aiter_raw()])
+                finally:
+                    await response.aclose()
+            except BaseException as exc:  # cancelled, timed out, reset: it may have been billed
+                if account is not None:
+                    account.lost(sent=not isinstance(exc, httpx2.ConnectError | httpx2.PoolTimeout))
+                raise
+            if account is not None:
+                account.answered(response.status_code, raw)
         finally:
             self.limiter.release()
         if response.status_code == 429:

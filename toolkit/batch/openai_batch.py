@@ -287,8 +287,11 @@ def submit(
 
 def _save(path: Path, state: BatchState) -> None:
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state), ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(asdict(state), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    finally:  # never leave a half-written .tmp beside the state
+        tmp.unlink(missing_ok=True)
 
 
 def load_state(output: str | Path) -> BatchState:
@@ -383,7 +386,7 @@ def _write_results(
     state: BatchState, answers: dict[str, dict[str, Any]], output: str | Path, batch: Any
 ) -> CollectReport:
     results = ResultsFile(output)
-    done = results.load()
+    done = results.open()  # locked and checked before anything is written
     report = CollectReport(batch.status, finished=True, output=str(output))
     pending: list[Outcome] = []
     seen: set[str] = set()
@@ -400,9 +403,11 @@ def _write_results(
     for item_id, (kind, message) in state.local_failures.items():
         if item_id not in done.ok and item_id not in done.failed:
             pending.append(Outcome(item_id, error_type=kind, error_message=message))
-    for chunk_start in range(0, len(pending), 500):
-        results.append(pending[chunk_start : chunk_start + 500])
-    results.close()
+    try:
+        for chunk_start in range(0, len(pending), 500):
+            results.append(pending[chunk_start : chunk_start + 500])
+    finally:
+        results.close()
     report.written = len(pending)
     report.ok = sum(o.ok for o in pending)
     report.failed = report.written - report.ok

@@ -17,6 +17,8 @@ class BatchStats:
         skipped: Items already in the results file (not run again).
         done: Items that succeeded in this run.
         failed: Items that failed in this run.
+        outstanding_failed: Ids whose newest result is a failure, earlier runs' included — the count
+            the progress line, the summary and the exit code all use.
         cached: Of `done`, answered from the response cache.
         duplicates: Input items whose id was already seen in this input (ignored).
         tokens: Tokens spent in this run (cache hits spend none).
@@ -28,6 +30,7 @@ class BatchStats:
     skipped: int = 0
     done: int = 0
     failed: int = 0
+    outstanding_failed: int = 0
     cached: int = 0
     duplicates: int = 0
     tokens: int = 0
@@ -59,7 +62,7 @@ class BatchStats:
         parts = [
             f"{self.finished}/{total}",
             f"ok {self.done} (cached {self.cached})",
-            f"failed {self.failed}",
+            f"failed {self.outstanding_failed}",
             f"{self.rate():.1f}/s",
             f"eta {_fmt_s(eta)}",
             f"tokens {self.tokens:,}",
@@ -140,7 +143,7 @@ class Progress:
         s = self.stats
         if self._rich is not None:
             info = (
-                f"ok {s.done} (cached {s.cached}) failed {s.failed} {s.rate():.1f}/s "
+                f"ok {s.done} (cached {s.cached}) failed {s.outstanding_failed} {s.rate():.1f}/s "
                 f"tokens {s.tokens:,} ${s.cost_usd:.4f}" + (f" c={limit}" if limit is not None else "")
             )
             self._rich.update(self._task, completed=s.finished, total=self._todo(), info=info)

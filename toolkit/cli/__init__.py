@@ -9,6 +9,7 @@ User errors (`ToolkitError`) print one line plus a hint on stderr and exit non-z
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from importlib import import_module
@@ -19,7 +20,7 @@ import typer.main
 from typer.core import TyperArgument, TyperGroup
 
 from toolkit.cli._options import CONTEXT_SETTINGS
-from toolkit.errors import ToolkitError
+from toolkit.errors import InputError, OutputError, ToolkitError
 
 COMMANDS: dict[str, str] = {
     "summarize": "summarize",
@@ -174,10 +175,26 @@ def main(argv: list[str] | None = None) -> int:
         # Without standalone mode click *returns* a command's typer.Exit code instead of raising it.
         rc = app(args=argv, prog_name="khulasa", standalone_mode=False)
     except ToolkitError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
-        return exc.exit_code
+        return _report(exc)
+    except RecursionError:  # JSON (or anything) nested deeper than Python's stack: bad input
+        return _report(
+            InputError(
+                "the input is nested too deeply to read (deeper than Python's recursion limit)",
+                hint="check the file: khulasa's own JSON never nests like that",
+            )
+        )
+    except BrokenPipeError:  # `khulasa brief x.json | head`: the reader left; say nothing more
+        _silence_stdout()
+        return 141
+    except OSError as exc:  # a write that failed outside the batch writer (full disk, read-only)
+        name = f" {exc.filename}" if exc.filename else ""
+        code = errno.errorcode.get(exc.errno or 0, "")
+        return _report(
+            OutputError(
+                f"cannot write{name}: {exc.strerror or exc}" + (f" ({code})" if code else ""),
+                hint="free space or fix the permissions there, or pass -o elsewhere",
+            )
+        )
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
@@ -191,3 +208,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2) or 2)
     return rc if isinstance(rc, int) else 0
+
+
+def _report(exc: ToolkitError) -> int:
+    print(f"error: {exc.message}", file=sys.stderr)
+    if exc.hint:
+        print(f"hint: {exc.hint}", file=sys.stderr)
+    return exc.exit_code
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail loudly.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass

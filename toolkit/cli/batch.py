@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import _options as opt
 from toolkit.cli import app
-from toolkit.errors import InputError
+from toolkit.errors import InputError, OutputError
 
 cache_app = typer.Typer(help="The on-disk response cache ($KHULASA_CACHE_DIR or ~/.cache/khulasa).")
 app.add_typer(cache_app, name="cache")
@@ -43,7 +43,25 @@ def batch_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run failed ids again.")] = False,
     max_cost: Annotated[
-        float | None, typer.Option("--max-cost", metavar="USD", help="Stop before spending more (USD).")
+        float | None,
+        typer.Option(
+            "--max-cost", metavar="USD", help="Hard budget: worst cases reserved, nothing starts past it."
+        ),
+    ] = None,
+    allow_unmetered: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unmetered",
+            help="With --max-cost: go on when answers carry no usage (each charged at its worst case).",
+        ),
+    ] = False,
+    text_field: Annotated[
+        str | None,
+        typer.Option(
+            "--text-field",
+            metavar="NAME",
+            help="JSONL field with the text (default: text, article, article_ar, content).",
+        ),
     ] = None,
     chunk_chars: opt.ChunkChars = None,
     mode: opt.Mode = None,
@@ -90,23 +108,33 @@ def batch_command(
         max_attempts=max_attempts, initial_wait=min(1.0, max_wait), max_wait=max_wait, timeout=timeout
     )
     sink = _store_sink(store, source, output) if store is not None else None
-    report = summarize_many(
-        source,
-        output=output,
-        concurrency=concurrency,
-        model=model,
-        base_url=base_url,
-        cache=not no_cache,
-        retry_failed=retry_failed,
-        max_cost=max_cost,
-        chunk_chars=chunk_chars,
-        progress=progress,
-        transport=policy,
-        mode=mode,
-        max_reasks=max_reasks,
-        max_tokens=max_tokens,
-        on_outcome=sink,
-    )
+    try:
+        report = summarize_many(
+            source,
+            output=output,
+            concurrency=concurrency,
+            model=model,
+            base_url=base_url,
+            cache=not no_cache,
+            retry_failed=retry_failed,
+            max_cost=max_cost,
+            allow_unmetered=allow_unmetered,
+            text_field=text_field,
+            chunk_chars=chunk_chars,
+            progress=progress,
+            transport=policy,
+            mode=mode,
+            max_reasks=max_reasks,
+            max_tokens=max_tokens,
+            on_outcome=sink,
+        )
+    except OutputError as exc:  # mid-run: say what was done before the one-line error
+        partial = getattr(exc, "report", None)
+        if partial is not None:
+            typer.echo(partial.summary(), err=True)
+        if sink is not None:
+            sink.store.close()
+        raise
     typer.echo(report.summary(), err=True)
     if sink is not None:
         typer.echo(f"store {sink.store.label}: {sink.report.summary()}", err=True)
@@ -134,7 +162,8 @@ def _report_failures(output: str, shown: int = 10) -> int:
     failed = outstanding_failures(output)
     for key, error in list(failed.items())[:shown]:
         message = str(error.get("message", "")).splitlines()[0][:160] if error.get("message") else ""
-        typer.echo(f"failed: {key}: {error.get('type', 'Error')}: {message}", err=True)
+        hint = f" (hint: {str(error['hint'])[:160]})" if error.get("hint") else ""
+        typer.echo(f"failed: {key}: {error.get('type', 'Error')}: {message}{hint}", err=True)
     if len(failed) > shown:
         typer.echo(f"... and {len(failed) - shown} more failed ids", err=True)
     if failed:
@@ -192,7 +221,7 @@ def cache_clear() -> None:
     """Delete every cached response."""
     from toolkit.cache import ResponseCache
 
-    cache = ResponseCache()
+    cache = ResponseCache()  # a corrupt cache is set aside on open; clear removes that copy too
     n = cache.clear()
     cache.close()
     typer.echo(f"cleared {n} cached response(s) from {cache.path}")

@@ -81,6 +81,8 @@ def load_briefing(path: Path) -> Briefing:
         data = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not JSON ({exc})", hint=_HINT_JSON) from exc
+    except RecursionError:
+        raise InputError(f"{path} is JSON nested too deeply to be a Briefing", hint=_HINT_JSON) from None
     try:
         return Briefing.model_validate(data)
     except ValidationError as exc:

@@ -38,6 +38,8 @@ class Verb:
             own and takes the speaker of the clause it hangs on.
         inner_only: Only counts inside another speaker's reported complement (أبرز، تحدث، عبّر):
             on its own it is narration, not speech.
+        clitic: The form carries an object pronoun (واتهمها، وطالبه): a بـ complement right after it
+            leaves the subject a pronoun too.
     """
 
     lemma: str
@@ -45,6 +47,7 @@ class Verb:
     intro: frozenset[str]
     participle: bool = False
     inner_only: bool = False
+    clitic: bool = False
 
 
 # (kind, introducers, finite forms, participles). Forms are as written; و/ف prefixes are added below.
@@ -122,7 +125,7 @@ def _build_verbs() -> dict[str, Verb]:
                 for clitic in ("ه", "ها", "هم"):  # واتهمه بـ…، وطالبها بـ…: the object is a pronoun
                     add(
                         form.rstrip("ا") + ("ا" if form.endswith("ا") else "") + clitic,
-                        Verb(lemma, kind, intro),
+                        Verb(lemma, kind, intro, clitic=True),
                     )
         for form in participles.split():
             add(form, Verb(lemma, kind, intro, participle=True))
@@ -149,7 +152,9 @@ COMPLEMENTIZERS = _folded_set(
 
 #: Clause openers a subject-before-verb (SVO) search stops at.
 CLAUSE_OPENERS = COMPLEMENTIZERS | _folded_set(
-    "فإن وإن لأن كما ثم حيث بينما فيما لكن ولكن وقد قد إذ أما وأما"
+    "فإن وإن لأن كما ثم حيث بينما فيما لكن ولكن وقد قد إذ أما وأما "
+    # A conjunction carrying the subject pronoun (لكنه أقر بأن…): the subject is the one before.
+    "لكنه لكنها لكنهم ولكنه ولكنها ولكنهم"
 )
 
 #: Auxiliaries between a clause opener and an SVO subject (وكانت الرئاسة الفرنسية أكدت).
@@ -165,11 +170,36 @@ TITLE_HEADS = _folded_set(
     "المسؤول مسؤول المسؤولة مفوض المفوض المفوضة عميد عمدة رئيسي ممثل ممثلة الممثل الممثلة مدرب المدرب "
     "وزيرا المندوبة مندوبة المدعي مدعي المدعية المحامي المحامية محامي محامية القاضي القاضية قاضي "
     "المقدم الرائد النقيب الملازم المواطن المواطنة مواطن مواطنة الدكتورة الأستاذ الأستاذة المديرة "
-    "رئيسة العالمة الباحث الباحثة مدير"
+    "رئيسة العالمة الباحث الباحثة مدير المشرف مشرف "
+    # Professions and kin that stand before a name like a title (اختصاصية العلاج الطبيعي الدكتورة هند،
+    # ابنته ريما): with no name after them they are the speaker's description.
+    "اختصاصي اختصاصية الاختصاصي الاختصاصية أخصائي أخصائية طبيب طبيبة الطبيب الطبيبة أستاذ أستاذة "
+    "المهندسة الكاتب الكاتبة الصحفي الصحفية الروائي وكيل الوكيل وكيلة المنسق المنسقة منسق منسقة "
+    "ابنه ابنته نجله نجلها زوجته زوجها شقيقه شقيقته شقيقها والده والدته والدها "
+    "متحدثا ناطقا متحدثة ناطقة رجل سيدة "
+    # Heads of common news titles and professions (نقيب المحامين، كبير المفاوضين، حاكم الولاية، ممرضة في
+    # العيادة، مزارع من القرية).
+    "نقيب حاكم الحاكم كبير ممرض الممرض مزارع المزارع تاجر التاجر سائق السائق معلم المعلم "
+    "مدربه مدربها محاميه محاميها "
+    # A possessed noun before a name in apposition (جارتها أوستيريا، حليفها الأميركي، نظيره الروسي …).
+    "جارتها جارها جارتيها حليفتها حليفها حليفه نظيره نظيرته نظيرتها نظيرها"
 )
 
+
+#: Feminine titles that are also common women's names: never read as a title (د. أميرة حنا).
+_NAMES_TOO = _folded_set("أميرة شيخة ملكة")
+
+
+def _with_feminine(words: frozenset[str]) -> frozenset[str]:
+    # قائد → قائدة، زعيم → زعيمة: every masculine title also heads a woman's title (folded ة is ه).
+    fem = {w + "ه" for w in words if len(w) >= 3 and not w.endswith(("ه", "ا", "ي"))}
+    return words | (fem - _NAMES_TOO)
+
+
+TITLE_HEADS = _with_feminine(TITLE_HEADS)
+
 #: Spokespeople: the claim is the institution's, reported through them.
-SPOKES_HEADS = _folded_set("المتحدث المتحدثة الناطق الناطقة متحدث ناطق")
+SPOKES_HEADS = _folded_set("المتحدث المتحدثة الناطق الناطقة متحدث ناطق متحدثا ناطقا متحدثة ناطقة")
 
 #: Heads of an institution's name (وزارة الخارجية، اتحاد الغرف التجارية، لجنة السياسة النقدية).
 INSTITUTION_HEADS = _folded_set(
@@ -179,18 +209,24 @@ INSTITUTION_HEADS = _folded_set(
     "الدفاع صندوق الصندوق وكالة الوكالة شركة الشركة مؤسسة المؤسسة مركز المركز البلدية بلدية نقابة النقابة "
     "جمعية الجمعية التحالف تحالف السفارة سفارة القوات مديرية المديرية كتلة الكتلة مرصد المرصد "
     "نادي النادي مفوضية المفوضية ائتلاف الائتلاف جبهة الجبهة تيار التيار مستشفى المستشفى غرفة الغرفة "
-    "مصرف المصرف سلطة السلطة إدارة الإدارة صحيفة الصحيفة قناة القناة مجلة المجلة"
+    "مصرف المصرف سلطة السلطة السلطات سلطات إدارة الإدارة صحيفة الصحيفة قناة القناة مجلة المجلة "
+    "التلفزيون تلفزيون الإذاعة إذاعة التلفزة تنظيم التنظيم جماعة الجماعة الأكاديمية أكاديمية "
+    "المعهد معهد البرنامج برنامج جهاز الجهاز"
 )
 
 #: Anonymous sources (مصدر في الوزارة، مسؤول أميركي): kept with their qualifier as the speaker.
 SOURCE_HEADS = _folded_set(
     "مصدر مصادر المصدر مسؤول مسؤولون مسؤولين شهود مراقبون محللون خبراء شاهد ناشطون ناشطين ناشط "
-    "سكان شقيق شقيقة والد والدة زوج زوجة أحد إحدى أقارب عائلة"
+    "سكان شقيق شقيقة والد والدة زوج زوجة أحد إحدى أقارب عائلة "
+    # Indefinite descriptions that speak like sources (جماعة حقوقية، تقارير إعلامية، قيادي في الحزب،
+    # جنرال متقاعد) and quantified groups (كثير من السكان، بعض الناشطين).
+    "جماعة جماعات تقارير أنباء قيادي قياديون قياديين جنرال دبلوماسي دبلوماسيون دبلوماسيين "
+    "كثير كثيرون عدد بعض معظم غالبية"
 )
 
 #: Statements and other channels of reported speech.
 STATEMENT_WORDS = _folded_set(
-    "بيان البيان بيانا ببيان وبيان بيانات تقرير التقرير إحصاءات أرقام دراسة الدراسة وثيقة الوثيقة"
+    "بيان البيان بيانا ببيان وبيان بيانات تقرير التقرير إحصاءات أرقام دراسة الدراسة وثيقة الوثيقة تقديرات"
 )
 CHANNEL_WORDS = _folded_set(
     "بيان البيان تقرير التقرير وكالة وكالة صحيفة الصحيفة موقع قناة تلفزيون التلفزيون إذاعة مصادر مصدر "
@@ -212,7 +248,7 @@ STOP = _folded_set(
     "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت هاتفيا هاتفي أنباء رسميا مجددا بدوره بدورها جهته جهتها "
     "الأسبوع الشهر العام السنة الماضي المقبل الحالي الجاري وذلك بلا شك عبر لدى "
     "عدم طلب الكشف ونظيره اسمه اسمها وحكومته الطرفين الجانبين الجانب الطرف "
-    "أمام خلف وراء تجاه نحو إزاء قرب بين دون ضمن فوق تحت أيضا مرة"
+    "أمام خلف وراء تجاه نحو إزاء قرب بين دون ضمن فوق تحت أيضا مرة لكنه لكنها لكنهم ولكنه ولكنها"
 )
 
 #: Institutions (folded → display form as commonly written). Precision over recall.

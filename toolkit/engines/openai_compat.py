@@ -39,6 +39,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from toolkit.drafts import BriefingDraft, DraftContext, draft_context, parse_lenient
+from toolkit.engines import _deadline
 from toolkit.engines.base import EngineRequest, EngineResult
 from toolkit.engines.pricing import cost_usd
 from toolkit.errors import ConfigurationError, LLMError, OutputValidationError
@@ -271,7 +272,8 @@ class OpenAICompatEngine:
             "timeout": config.transport.timeout,
         }
         self._common = common
-        self._client = openai.OpenAI(http_client=config.http_client, **common)
+        # Our own sync client (unless one is injected) gives each attempt a total deadline.
+        self._client = openai.OpenAI(http_client=config.http_client or _deadline.sync_http_client(), **common)
         self._lock = threading.Lock()  # one engine serves many threads (and event loops)
         self._sync_instructor: Any = None
         # An async HTTP client's connections belong to the event loop that opened them, so each loop
@@ -293,6 +295,10 @@ class OpenAICompatEngine:
                 client = openai.AsyncOpenAI(http_client=self.config.async_http_client, **self._common)
                 side = self._loops[loop] = _LoopClient(client)
         return side
+
+    @property
+    def _url(self) -> str:
+        return f"{(self.config.base_url or 'https://api.openai.com/v1').rstrip('/')}/chat/completions"
 
     def close(self) -> None:
         """Close the sync HTTP client's connections (the engine is unusable for sync calls after)."""
@@ -334,7 +340,7 @@ class OpenAICompatEngine:
         def create(*args: Any, **kwargs: Any) -> Any:
             try:
                 for attempt in Retrying(**self._retry_kwargs()):
-                    with attempt:
+                    with attempt, _deadline.deadline(self.config.transport.timeout):
                         return self._client.chat.completions.create(*args, **kwargs)
             except Exception as exc:
                 raise self._llm_error(exc, _RECORDER.get()) from exc
@@ -346,8 +352,9 @@ class OpenAICompatEngine:
         async def create(*args: Any, **kwargs: Any) -> Any:  # runs in the loop whose client it uses
             try:
                 async for attempt in AsyncRetrying(**self._retry_kwargs()):
-                    with attempt:
-                        return await self._aclient.chat.completions.create(*args, **kwargs)
+                    with attempt:  # a total deadline per attempt, not only per read
+                        call = self._aclient.chat.completions.create(*args, **kwargs)
+                        return await _deadline.within(call, self.config.transport.timeout, self._url)
             except Exception as exc:
                 raise self._llm_error(exc, _RECORDER.get()) from exc
             raise AssertionError("unreachable")  # pragma: no cover

@@ -200,6 +200,8 @@ def read_predictions(path: str | Path) -> list[Prediction]:
                 out.append(Prediction.from_row(json.loads(line)))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{p}:{n} is not JSON ({exc.msg})", hint="fix or delete that line") from exc
+            except RecursionError:
+                raise InputError(f"{p}:{n} is nested too deeply", hint="fix or delete that line") from None
     return out
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.cache import ResponseCache
-from toolkit.errors import InputError, LLMError, OutputValidationError
+from toolkit.errors import InputError, LLMError, OutputValidationError, redact
 from toolkit.evals.cases import (
     PREDICTIONS_FILE,
     CaseError,
@@ -113,9 +113,8 @@ async def _run_one(
         try:
             briefing = await asummarize(ref.article, engine=engine, source_id=ref.id)
         except Exception as exc:  # recorded, never lost: one bad case must not end the run
-            return Prediction(
-                ref.id, None, CaseError(type(exc).__name__, str(exc)[:2000]), _error_meta(exc, started)
-            )
+            error = CaseError(type(exc).__name__, redact(str(exc))[:2000])  # no key in a report
+            return Prediction(ref.id, None, error, _error_meta(exc, started))
     if cache is not None and key is not None:  # errors are never cached
         cache.put(key, briefing, engine=engine, article=ref.article)
     return Prediction(ref.id, briefing)

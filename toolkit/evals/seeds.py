@@ -313,6 +313,23 @@ def _check_consistency(name: str, article: str, label: SeedLabel, problems: list
             )
 
 
+def check_seed(seed: Seed) -> list[SeedProblem]:
+    """The problems `khulasa seeds check` finds in one loaded seed (offsets, ids, names).
+
+    Evals call it before scoring: a label whose offsets are shifted would otherwise be scored
+    silently against the wrong spans.
+
+    Args:
+        seed: A seed from `load_seed`.
+
+    Returns:
+        Every problem; empty when the label is consistent with its article.
+    """
+    problems: list[SeedProblem] = []
+    _check_consistency(seed.id, seed.article, seed.label, problems)
+    return problems
+
+
 def _check_roles(name: str, article: str, claim: LabelClaim, where: str, problems: list[SeedProblem]) -> None:
     """Check a claim's speaker-mention and cue spans: present, exact text, whole words, and outside
     the evidence and each other (seeds/README.md, "Speaker mention and cue")."""

@@ -29,7 +29,7 @@ from typing import Any
 
 from toolkit.errors import InputError
 from toolkit.evals.cases import Reference
-from toolkit.evals.seeds import load_seed
+from toolkit.evals.seeds import check_seed, load_seed
 
 
 @dataclass(frozen=True)
@@ -202,13 +202,25 @@ def load_references(suite: Suite) -> list[Reference]:
 
     Returns:
         The references, in a stable order.
+
+    Raises:
+        InputError: A seed is missing or unreadable, or its label fails `khulasa seeds check`
+            (shifted offsets, a quote not in the article...): nothing is scored then.
     """
     if suite.kind == "external":
         return load_external(suite.sources[0])
     refs = []
+    problems = []
     for folder in suite.sources:
         seed = load_seed(folder)
+        problems += check_seed(seed)  # the labels are validated before anything is scored
         refs.append(
             Reference(seed.id, seed.article, seed.label, seed.label.summary_ar, seed.label.summary_en)
+        )
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(
+            f"the gold labels are inconsistent, so nothing was scored: {problems[0]}{more}",
+            hint="run `khulasa seeds check --root FOLDER` and fix every problem it lists",
         )
     return refs

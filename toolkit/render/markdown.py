@@ -1,7 +1,10 @@
 """English Markdown briefings: one article, or a digest of several.
 
 The Python here decides *what* to show (fallbacks, grouping, escaping); the Jinja2 templates in
-`templates/` decide the layout. Missing English (offline engine) is never papered over: the Arabic
+`templates/` decide the layout. Every text that comes from the article or the model passes through
+`_line` (or `_code`), which makes it inert: Markdown and HTML syntax is escaped, so `![](http://…)`,
+`[x](javascript:…)`, `<img …>` or `<script>` print as the characters they are, and bare URLs are
+kept from auto-linking. Missing English (offline engine) is never papered over: the Arabic
 is shown together with the phrase `NO_ENGLISH`.
 """
 
@@ -38,6 +41,15 @@ MAX_KEY_POINTS = 5
 # it in plain-text mail clients, where no <bdi> exists. Invisible when rendered.
 _FSI, _PDI = "\u2068", "\u2069"
 _NEWLINES = re.compile(r"\r\n|\r|\n")
+# Characters that start inline Markdown or HTML (links, images, emphasis, code, raw HTML, entities,
+# GFM strikethrough): each gets a backslash, which CommonMark allows before any ASCII punctuation
+# and renders as the character alone. Table pipes are escaped by `_cell`.
+_INLINE = re.compile(r"([\\`*_\[\]<>&~])")
+# A block marker at the start of a line (heading, bullet or ordered list): its punctuation escaped.
+_BLOCK_START = re.compile(r"^(\s*\d{0,9})([#+-]|(?<=\d)[.)])(?=\s|$|#)")
+# GFM autolinks bare URLs: a zero-width space after the scheme or `www` keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file)(:)|\b(www)(\.)")
+_ZWSP = "\u200b"
 _MIN_TOPIC_NAME = 3  # folded names shorter than this match inside too many unrelated words
 
 
@@ -58,9 +70,24 @@ def _iso(text: str) -> str:
     return f"{_FSI}{text}{_PDI}" if has_arabic(text) else text
 
 
+def _inert(text: str) -> str:
+    """Text from the article or the model, made inert: no link, image, HTML or formatting."""
+    text = _INLINE.sub(r"\\\1", text)
+    text = _BLOCK_START.sub(r"\1\\\2", text)
+    return _AUTOLINK.sub(lambda m: f"{m.group(1) or m.group(3)}{_ZWSP}{m.group(2) or m.group(4)}", text)
+
+
 def _line(text: str) -> str:
-    """One line of Markdown prose: newlines become spaces."""
-    return _NEWLINES.sub(" ", text).strip()
+    """One line of inert Markdown prose from data: newlines become spaces, syntax is escaped."""
+    return _inert(_NEWLINES.sub(" ", text).strip())
+
+
+def _code(text: str) -> str:
+    """An inline code span around data (ids, model names), fenced so no backtick inside ends it."""
+    text = _NEWLINES.sub(" ", text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _cell(text: str) -> str:
@@ -98,7 +125,7 @@ def _speaker(claim: Claim, index: NameIndex) -> str:
     if is_unresolved(claim):
         return UNRESOLVED
     english = index.english(claim.speaker.name_ar, claim.speaker.name_en)
-    name = english if english else _iso(claim.speaker.name_ar)
+    name = _line(english) if english else _iso(_line(claim.speaker.name_ar))
     role = claim.speaker.role
     return f"{name} ({_line(role)})" if role and role.strip() else name
 
@@ -143,13 +170,13 @@ class _Row:
 
 def _entity(e: Entity) -> str:
     if e.name_en and e.name_en.strip():
-        return f"**{_line(e.name_en)}** ({_iso(e.name_ar)}), {e.type}"
-    return f"{_iso(e.name_ar)}, {e.type}"
+        return f"**{_line(e.name_en)}** ({_iso(_line(e.name_ar))}), {e.type}"
+    return f"{_iso(_line(e.name_ar))}, {e.type}"
 
 
 def _footer(b: Briefing) -> str:
-    source = f"`{b.source_id}`" if b.source_id else "(no source id)"
-    model = f", model `{b.meta.model}`" if b.meta.model else ""
+    source = _code(b.source_id) if b.source_id else "(no source id)"
+    model = f", model {_code(b.meta.model)}" if b.meta.model else ""
     return f"Source: {source} · engine `{b.meta.engine}`{model}"
 
 
@@ -199,7 +226,8 @@ def _topics(briefings: Sequence[Briefing], speakers: NameIndex) -> list[_Topic]:
         for e in b.entities:
             english = ents.english(e.name_ar, e.name_en)
             topic = topics.setdefault(
-                ents.key(e.name_ar, e.name_en), _Topic(title=english or _iso(e.name_ar), names=[])
+                ents.key(e.name_ar, e.name_en),
+                _Topic(title=_line(english) if english else _iso(_line(e.name_ar)), names=[]),
             )
             topic.names = sorted(set(topic.names) | set(_topic_names(e)))
             if number not in topic.articles:
@@ -235,8 +263,8 @@ def _render_digest(briefings: Sequence[Briefing]) -> str:
     for claims in groups:
         first = claims[0].speaker
         english = None if is_unresolved(claims[0]) else speakers.english(first.name_ar, first.name_en)
-        name = f"{english} ({_iso(first.name_ar)})" if english else _iso(first.name_ar)
-        roles = sorted({c.speaker.role.strip() for c in claims if c.speaker.role and c.speaker.role.strip()})
+        name = f"{_line(english)} ({_iso(_line(first.name_ar))})" if english else _iso(_line(first.name_ar))
+        roles = sorted({_line(c.speaker.role) for c in claims if c.speaker.role and c.speaker.role.strip()})
         by_speaker.append(
             {
                 "name": UNRESOLVED if is_unresolved(claims[0]) else name,
