@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,7 @@ class SQLiteConnection:
             self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             if path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
+                _wal_mode(self._conn)
             self._conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoint, never corrupt
             # Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: an article's commit writes
             # ~140 pages, so the default would fsync every few articles; pages rewritten between
@@ -187,6 +188,23 @@ class SQLiteConnection:
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()
+
+
+def _wal_mode(conn: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, waiting for another process that is switching it too.
+
+    SQLite answers "database is locked" at once, without its busy handler, when two processes
+    open a new file together and one is switching it to WAL; wait as a writer would.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except Exception as exc:  # sqlite3.OperationalError (sqlite3 is imported lazily)
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_sqlite_file(path: str) -> None:

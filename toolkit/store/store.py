@@ -41,9 +41,11 @@ from toolkit.store.speakers import SpeakerFiler, en_key
 from toolkit.store.text import name_key, query_groups, terms_of, tokens
 
 UNDATED = "9999-12-31"
-_FTS_IN = "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)"
-_FEW_MATCHES = 2000
 """Sort key of an article without a date: after every dated one."""
+_FTS_IN = "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)"
+_PG_FTS = "c.fts @@ ?::tsquery"
+_FEW_MATCHES = 2000
+"""Up to this many search matches, read the matches first and sort them; more: walk the time index."""
 
 _CLAIM_COLUMNS = (
     "c.id, c.article_id, a.source_id, a.title, a.published, a.url, c.claim_id, c.speaker_id, s.name, "
@@ -629,8 +631,9 @@ class ClaimStore:
             params += [key, key, last]
         limit = max(1, min(int(limit), 1000))
         source: str | None = _CLAIM_FROM
-        if about and not speaker and self._conn.dialect == "sqlite":
-            source = self._sqlite_search_plan(where, params)
+        if about and not speaker:
+            plan = self._sqlite_search_plan if self._conn.dialect == "sqlite" else self._pg_search_plan
+            source = plan(where, params)
         if source is None:
             return ClaimPage()
         sql = (
@@ -653,7 +656,7 @@ class ClaimStore:
         None when nothing matches.
         """
         at = where.index(_FTS_IN)
-        match = params[sum(w.count("?") for w in where[:at])]
+        match = params[_param_index(where, at)]
         few = self._conn.execute(
             "SELECT COUNT(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH ? "
             f"LIMIT {_FEW_MATCHES + 1})",
@@ -667,6 +670,26 @@ class ClaimStore:
         return _CLAIM_FROM.replace(
             "FROM claims c ", "FROM claim_fts f CROSS JOIN claims c ON c.id = f.rowid ", 1
         )
+
+    def _pg_search_plan(self, where: list[str], params: list[Any]) -> str | None:
+        """Few matches: fetch their ids off the GIN index first. PostgreSQL's planner multiplies the
+        words' frequencies, so for two frequent words that never meet («الشمال الجنوب») it expects
+        thousands of matches and walks the time index through every claim, finding none.
+        None when nothing matches.
+        """
+        at = where.index(_PG_FTS)
+        i = _param_index(where, at)
+        with self._conn.transaction():  # the GIN bitmap only, for this one statement
+            self._conn.execute("SET LOCAL enable_seqscan = off")
+            self._conn.execute("SET LOCAL enable_indexscan = off")
+            ids = self._conn.execute(
+                f"SELECT id FROM claims c WHERE {_PG_FTS} LIMIT {_FEW_MATCHES + 1}", (params[i],)
+            ).fetchall()
+        if not ids:
+            return None
+        if len(ids) <= _FEW_MATCHES:
+            where[at], params[i] = "c.id = ANY(?)", [int(r[0]) for r in ids]
+        return _CLAIM_FROM
 
     def _filters(
         self,
@@ -716,7 +739,7 @@ class ClaimStore:
             match = " AND ".join("(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in groups)
             return _FTS_IN, match
         query = " & ".join("(" + " | ".join(f"'{t}'" for t in g) + ")" for g in groups)
-        return "c.fts @@ ?::tsquery", query
+        return _PG_FTS, query
 
     def speakers(self, limit: int | None = None) -> list[SpeakerSummary]:
         """Every store speaker with claims, most claims first, with counts and aliases."""
@@ -886,6 +909,11 @@ class ClaimStore:
         for table in ("articles", "claims", "speakers", "conflicts"):
             out[table] = int(self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
         return out
+
+
+def _param_index(where: list[str], at: int) -> int:
+    """Where the parameter of the clause ``where[at]`` sits in the query's parameters."""
+    return sum(w.count("?") for w in where[:at])
 
 
 def _read_cursor(cursor: str) -> tuple[str, int]:
