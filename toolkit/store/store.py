@@ -672,13 +672,15 @@ class ClaimStore:
         )
 
     def _pg_search_plan(self, where: list[str], params: list[Any]) -> str | None:
-        """Few matches: fetch their ids off the GIN index first. PostgreSQL's planner multiplies the
+        """Few matches of several words: fetch their ids off the GIN index first. The planner multiplies the
         words' frequencies, so for two frequent words that never meet («الشمال الجنوب») it expects
         thousands of matches and walks the time index through every claim, finding none.
         None when nothing matches.
         """
         at = where.index(_PG_FTS)
         i = _param_index(where, at)
+        if " & " not in params[i]:
+            return _CLAIM_FROM  # one word: its own frequency is in the statistics, the plan is right
         with self._conn.transaction():  # the GIN bitmap only, for this one statement
             self._conn.execute("SET LOCAL enable_seqscan = off")
             self._conn.execute("SET LOCAL enable_indexscan = off")
