@@ -9,9 +9,9 @@ and the time per claim.
     python benchmarks/attribution.py                      # seeds/ (test) and seeds/dev/ (development)
     python benchmarks/attribution.py --show seeds/dev     # also list every disagreement
 
-A second table checks the review flags that question the speaker: on the gold claims (right speakers)
-every other_subject or no_cue flag is a false alarm; then each claim's speaker is swapped for another
-speaker of the same article (a wrong speaker next to a real quote, the worst error) and the share of
+A second table checks the rules that question the speaker: on the gold claims (right speakers) every
+other_subject flag is a false alarm and every no_cue drop a lost claim; then each claim's speaker is
+swapped for another speaker of the same article (a wrong speaker next to a real quote, the worst error) and the share of
 those the toolkit questions (other_subject, too_far, or dropped) is its detection rate.
 
 The seeds' mention and cue labels were made by reviewing this step's proposals, so their row is
@@ -110,7 +110,7 @@ def _flags(root: Path, show: bool) -> tuple[int, int, int, int, int, int]:
         for c, r in zip(label.claims, Attributor(article, sentences, aliases).attribute(gold), strict=True):
             n += 1
             fp_subject += "other_subject" in r.attribution.flags
-            fp_cue += "no_cue" in r.attribution.flags
+            fp_cue += r.rule == "no_cue"
             if show and "other_subject" in r.attribution.flags:
                 print(f"  false alarm {seed.id} {c.id}: {c.speaker.name_ar} / {r.attribution.cue_subject}")
         names = list(dict.fromkeys(c.speaker.name_ar for c in label.claims))
@@ -140,7 +140,7 @@ def main() -> None:
         print(f"| {name} | {n} | {m / n:.3f} | {mo / n:.3f} | {c / n:.3f} | {co / n:.3f} | "
               f"{1000 * seconds / n:.2f} |")
     print()
-    print("| labels | gold claims | other_subject on gold | no_cue on gold | wrong speakers | "
+    print("| labels | gold claims | other_subject on gold | no_cue drops on gold | wrong speakers | "
           "questioned by too_far / a drop | with other_subject |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for root in args.roots:

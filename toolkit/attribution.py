@@ -238,6 +238,11 @@ class _Index:
         return out
 
 
+NO_CUE_REASON = (
+    "no reporting verb, source phrase or colon before a quotation within a sentence of the evidence says "
+    "that anyone said these words"
+)
+
 # --- what attribution returns ------------------------------------------------------------------
 
 
@@ -629,6 +634,12 @@ class Attributor:
             mention_sid=mention.sid if mention else None,
             chained=chained,
         )
+        if cue is None:
+            # Nothing in the text says anyone said these words: the article's own narration credited
+            # to a person it mentions («وصل الوزير إلى عمّان» as the minister's claim). The lexicon
+            # found a cue for every one of the 530 labelled claims, so this drops narration, not speech.
+            result.rule = "no_cue"
+            result.reason = NO_CUE_REASON
         if mention is None and not unresolved:
             result.rule = "speaker_not_in_article"
             result.reason = (
@@ -716,10 +727,6 @@ class Attributor:
         flags: list[AttributionFlag] = []
         if (far(mention) and not chained) or far(cue):
             flags.append("too_far")
-        if cue is None:
-            # Nothing in the text says the speaker said it: the evidence may be the article's own
-            # narration credited to a person it mentions. Kept (the cue lexicon can miss), flagged.
-            flags.append("no_cue")
         subject = None if draft.unresolved else self._other_subject(draft.speaker_ar, cue, span)
         if subject is not None:
             flags.append("other_subject")

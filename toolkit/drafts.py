@@ -312,9 +312,10 @@ class BriefingDraft(_Draft):
         return self
 
     @model_validator(mode="after")
-    def _speakers_agree_with_their_verbs(self, info: ValidationInfo) -> BriefingDraft:
-        # A re-ask, never a drop: when the model keeps its speaker, the lenient parse keeps the claim
-        # and the pipeline flags it other_subject for the reviewer.
+    def _speech_is_tied_to_its_speaker(self, info: ValidationInfo) -> BriefingDraft:
+        # The "said" of who-said-what. Evidence no cue introduces is re-asked, then dropped (no_cue).
+        # Another name right after the verb is a re-ask, never a drop: when the model keeps its
+        # speaker, the lenient parse keeps the claim and the pipeline flags it other_subject.
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or not self.claims:
             return self
@@ -326,6 +327,18 @@ class BriefingDraft(_Draft):
         results = Attributor.for_grounder(ctx.grounder, self.entities).attribute(
             [(c, s) for _, c, s in numbered]
         )
+        narration = [
+            f"claim {n}" for (n, _, _), r in zip(numbered, results, strict=True) if r.rule == "no_cue"
+        ]
+        if narration:
+            raise PydanticCustomError(
+                "no_cue",
+                "Nothing in the article around the evidence of {claims} says that anyone said it (no "
+                "reporting verb such as قال، أكد، أعلن, no source phrase such as وفق, no colon before a "
+                "quotation): those words are the article's own narration. Quote only words the article "
+                "reports as said, or remove the claim.",
+                {"claims": ", ".join(narration)},
+            )
         questioned = [
             f"claim {n} («{c.speaker_ar}»: the reporting verb «{r.cue.text}» is followed by "
             f"«{r.attribution.cue_subject}»)"
