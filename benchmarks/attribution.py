@@ -11,8 +11,9 @@ and the time per claim.
 
 A second table checks the rules that question the speaker: on the gold claims (right speakers) every
 other_subject flag is a false alarm and every no_cue drop a lost claim; then each claim's speaker is
-swapped for another speaker of the same article (a wrong speaker next to a real quote, the worst error) and the share of
-those the toolkit questions (other_subject, too_far, or dropped) is its detection rate.
+swapped for another speaker of the same article (a wrong speaker next to a real quote, the worst
+error) and the share of those the toolkit questions (other_subject, too_far, or dropped) is its
+detection rate.
 
 The seeds' mention and cue labels were made by reviewing this step's proposals, so their row is
 in-sample by construction; the dev set was labeled independently.
