@@ -358,3 +358,9 @@ def test_a_subject_before_the_verb_is_not_questioned_by_the_object_after_it() ->
     quote = "برلين لن تتخلى عن التزاماتها تجاه اللاجئين"
     [r] = attribute(SUBJECTS, Draft("أنالينا بيرغر", quote), entities=ents)
     assert r.rule is None and "other_subject" not in r.attribution.flags
+
+
+def test_evidence_that_quotes_its_whole_sentence_holds_its_own_cue() -> None:
+    # A model quoting «وقال الراشد إن …» whole: the reporting verb is inside the evidence, not absent.
+    [r] = attribute(ARTICLE, Draft("سامي الراشد", "وقال الراشد إن المفاوضات «تسير في الاتجاه الصحيح رغم الصعوبات»"))
+    assert r.rule is None and r.cue is not None and r.cue.text == "وقال"

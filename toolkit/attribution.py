@@ -548,9 +548,20 @@ class Attributor:
         blocked = [ev] + ([(mention.start, mention.end)] if mention else [])
         found = self._given_cues(cue_ar, lo, hi) if cue_ar and name_words(cue_ar) else []
         found = found or self._lexicon_cues(lo, hi)
-        found = [f for f in found if not any(f.start < b and a < f.end for a, b in blocked)]
-        if not found:
-            return self._colon(ev, sids[0])
+        outside = [f for f in found if not any(f.start < b and a < f.end for a, b in blocked)]
+        if not outside:
+            # Evidence that quotes its whole sentence («وقال الوزير إن …») holds its own cue: the
+            # first one inside it, when nothing outside it (a colon included) introduces it.
+            inside = [
+                f
+                for f in found
+                if ev[0] <= f.start
+                and f.end <= ev[1]
+                and not any(f.start < b and a < f.end for a, b in blocked[1:])
+            ]
+            colon = self._colon(ev, sids[0])
+            return colon or (min(inside, key=lambda f: f.start) if inside else None)
+        found = outside
         m = mention if mention is not None and mention.sid >= lo_sid else None
 
         def rank(f: _Found) -> tuple[int, int, int, int, int]:
