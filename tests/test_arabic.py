@@ -149,6 +149,13 @@ def test_fast_fold_equals_reference(raw: str, for_matching: bool) -> None:
     _check_offsets(raw, fast, for_matching)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET + PRESENTATION + "  ", max_size=80))
+def test_fold_text_equals_the_text_of_fold(raw: str) -> None:
+    # fold_text skips the offset map; the text must be the same character for character
+    assert fold_text(raw) == fold(raw).text
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=ALPHABET + PRESENTATION, max_size=60))
 def test_offset_map_invariants_with_presentation_forms(raw: str) -> None:

@@ -256,7 +256,11 @@ def fold_text(text: str) -> str:
     Returns:
         The folded text, folded for matching.
     """
-    return fold(text).text
+    # The text of `fold` without building its offset map (the store folds every claim it indexes).
+    if _PRESENTATION_RE.search(text):
+        return _fold_slow(text, _TABLE_MATCH).text
+    flat = text.translate(_TABLE_MATCH)
+    return _SPACE_RUN_RE.sub(" ", flat) if "  " in flat else flat
 
 
 def normalize_digits(text: str) -> str:

@@ -113,7 +113,11 @@ def quantities(text: str) -> list[tuple[str, str]]:
     Returns:
         The counts in order.
     """
-    toks = tokens(text)
+    return quantities_in(tokens(text))
+
+
+def quantities_in(toks: list[str]) -> list[tuple[str, str]]:
+    """`quantities` of a text already split by `tokens`."""
     out = []
     i = 0
     while i < len(toks) - 1:
@@ -148,7 +152,12 @@ def stem(token: str) -> str:
 
 def content_words(text: str) -> frozenset[str]:
     """Content stems of a text for overlap: 3+ letters, no stop words or numbers, `stem`med."""
-    return frozenset(stem(t) for t in tokens(text) if len(t) >= 3 and t not in _STOP and _number(t) is None)
+    return content_stems(tokens(text))
+
+
+def content_stems(toks: list[str]) -> frozenset[str]:
+    """`content_words` of a text already split by `tokens`."""
+    return frozenset(stem(t) for t in toks if len(t) >= 3 and t not in _STOP and _number(t) is None)
 
 
 def stance(kind: str) -> str | None:
@@ -204,9 +213,9 @@ def judge(new: ClaimFacts, old: ClaimFacts, rules: Sequence[str] = RULES) -> lis
     shared = new.topics & old.topics
     if not shared or new.id == old.id:
         return []
-    first, second = (old, new) if (old.sort_key, old.id) <= (new.sort_key, new.id) else (new, old)
     found: list[tuple[str, str]] = []  # (rule, reason): the cheap checks first, the pair built after
     if "quantity" in rules and new.counts and old.counts:
+        first, second = _ordered(new, old)
         counted = _count_clash(first, second)
         if counted:
             found.append(("quantity", counted))
@@ -221,12 +230,19 @@ def judge(new: ClaimFacts, old: ClaimFacts, rules: Sequence[str] = RULES) -> lis
         and new.article_id != old.article_id
         and {stance(new.kind), stance(old.kind)} == {"hostile", "conciliatory"}
     ):
-        found.append(("stance", f"{first.kind} → {second.kind}"))
+        early, late = _ordered(new, old)
+        found.append(("stance", f"{early.kind} → {late.kind}"))
     if not found:
         return []
+    first, second = _ordered(new, old)
     shown = dict(old.names) | dict(new.names)
     topic = tuple(sorted(shown.get(k, k) for k in shared))
     return [Pair(rule, first.id, second.id, reason, topic) for rule, reason in found]
+
+
+def _ordered(new: ClaimFacts, old: ClaimFacts) -> tuple[ClaimFacts, ClaimFacts]:
+    """The pair in time order (then id): the earlier claim first."""
+    return (old, new) if (old.sort_key, old.id) <= (new.sort_key, new.id) else (new, old)
 
 
 @lru_cache(maxsize=65536)
@@ -275,13 +291,17 @@ def find_pairs(
     """
     seen: dict[tuple[str, int, int], Pair] = {}
     for claim, by_rule in zip(new, wanted, strict=True):
+        topics, words = claim.topics, claim.words
         for rule, ids in by_rule.items():
-            for other_id in ids:
-                other = stored.get(other_id)
-                if other is None or other.id == claim.id:
-                    continue
-                for pair in judge(claim, other, (rule,)):
-                    seen.setdefault((pair.rule, pair.a, pair.b), pair)
+            # Most candidates fail on a cheap set test (no shared topic; for denial, fewer than the
+            # two common stems it needs), so those tests run in comprehensions before `judge`.
+            others = [o for o in map(stored.get, ids) if o is not None and not topics.isdisjoint(o.topics)]
+            if rule == "denial":
+                others = [o for o in others if len(words & o.words) >= 2]
+            for other in others:
+                if other.id != claim.id:
+                    for pair in judge(claim, other, (rule,)):
+                        seen.setdefault((pair.rule, pair.a, pair.b), pair)
     return list(seen.values())
 
 

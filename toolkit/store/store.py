@@ -38,7 +38,7 @@ from toolkit.store.models import (
     TimelineRow,
 )
 from toolkit.store.speakers import SpeakerFiler, en_key
-from toolkit.store.text import index_terms, name_key, query_groups
+from toolkit.store.text import name_key, query_groups, terms_of, tokens
 
 UNDATED = "9999-12-31"
 _FTS_IN = "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)"
@@ -272,16 +272,17 @@ class ClaimStore:
 
     def _insert_claims(self, article_id: str, briefing: Briefing, when: str | None) -> None:
         filings = SpeakerFiler(self._conn).file_article([c.speaker for c in briefing.claims])
-        entities = _entity_keys(briefing)
+        entities = _ArticleEntities(briefing)
         sort_key = when or UNDATED
         new: list[cf.ClaimFacts] = []
         facts_rows: list[tuple[int, str, str, str, str]] = []
         for position, (claim, filing) in enumerate(zip(briefing.claims, filings, strict=True)):
-            terms = index_terms(_claim_texts(claim, entities, briefing))
-            words = cf.content_words(claim.evidence.quote_ar)
+            evidence = tokens(claim.evidence.quote_ar)  # folded once, for the terms and the rules
+            terms = entities.terms(claim, evidence)
+            words = cf.content_stems(evidence)
             row_id = self._insert_claim(article_id, position, claim, filing, when, sort_key, terms, words)
-            names = _topics(set(terms), entities)
-            counts = tuple(dict.fromkeys(cf.quantities(claim.evidence.quote_ar)))
+            names = entities.topics(set(terms))
+            counts = tuple(dict.fromkeys(cf.quantities_in(evidence)))
             new.append(cf.ClaimFacts(
                 row_id, article_id, filing.speaker_id, claim.kind, sort_key, words, counts,
                 frozenset(k for k, _ in names), names,
@@ -895,28 +896,32 @@ def _read_cursor(cursor: str) -> tuple[str, int]:
         raise InputError(f"bad cursor {cursor!r}", hint="pass the next_cursor of the previous page") from None
 
 
-def _claim_texts(
-    claim: Claim, entities: dict[str, tuple[tuple[str, ...], str]], briefing: Briefing
-) -> list[str | None]:
-    texts: list[str | None] = [claim.evidence.quote_ar, claim.claim_ar, claim.claim_en]
-    mentioned = set(index_terms([claim.evidence.quote_ar, claim.claim_ar]))
-    for entity in briefing.entities:
-        words = entities.get(name_key(entity.name_ar), ((),))[0]
-        if words and all(w in mentioned for w in words):  # the claim names it: index its other forms too
-            texts += [entity.name_en, *entity.aliases]
-    return texts
+class _ArticleEntities:
+    """One briefing's entities, keyed once per article for every claim's terms and topics."""
 
+    def __init__(self, briefing: Briefing) -> None:
+        # folded key -> (its words, the name as written), the first entity of each key
+        self.by_key: dict[str, tuple[frozenset[str], str]] = {}
+        # every entity in order: (its key's words, its other names), indexed when a claim names it
+        self.others: list[tuple[frozenset[str], list[str]]] = []
+        for entity in briefing.entities:
+            key = name_key(entity.name_ar)
+            if not key:
+                continue
+            words = frozenset(key.split())
+            self.by_key.setdefault(key, (words, entity.name_ar))
+            self.others.append((words, [t for t in (entity.name_en, *entity.aliases) if t]))
 
-def _entity_keys(briefing: Briefing) -> dict[str, tuple[tuple[str, ...], str]]:
-    """Folded key -> (its words, the name as written) of each entity of the briefing."""
-    out: dict[str, tuple[tuple[str, ...], str]] = {}
-    for entity in briefing.entities:
-        key = name_key(entity.name_ar)
-        if key and key not in out:
-            out[key] = (tuple(key.split()), entity.name_ar)
-    return out
+    def terms(self, claim: Claim, evidence: list[str]) -> list[str]:
+        """The claim's index terms: evidence, claim texts, and the other names of entities it names."""
+        own = [evidence, tokens(claim.claim_ar)]
+        mentioned = set(terms_of(own))
+        lists = [*own, tokens(claim.claim_en) if claim.claim_en else []]
+        for words, names in self.others:
+            if words <= mentioned:
+                lists += [tokens(name) for name in names]
+        return terms_of(lists)
 
-
-def _topics(terms: set[str], entities: dict[str, tuple[tuple[str, ...], str]]) -> tuple[tuple[str, str], ...]:
-    """(key, name) of the entities a claim names (every word of the name is among its terms)."""
-    return tuple(sorted((k, name) for k, (words, name) in entities.items() if all(w in terms for w in words)))
+    def topics(self, terms: set[str]) -> tuple[tuple[str, str], ...]:
+        """(key, name) of the entities a claim names (every word of the name is among its terms)."""
+        return tuple(sorted((k, name) for k, (words, name) in self.by_key.items() if words <= terms))

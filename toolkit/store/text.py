@@ -84,12 +84,23 @@ def index_terms(texts: Iterable[str | None]) -> list[str]:
     Returns:
         The terms.
     """
+    return terms_of(tokens(text) for text in texts if text)
+
+
+def terms_of(token_lists: Iterable[list[str]]) -> list[str]:
+    """`index_terms` of texts already split by `tokens` (so a caller folds each text once).
+
+    Args:
+        token_lists: The tokens of each text, in order.
+
+    Returns:
+        The terms.
+    """
     seen: dict[str, None] = {}
-    for text in texts:
-        if text:
-            for token in tokens(text):
-                for v in variants(token):
-                    seen.setdefault(v, None)
+    for toks in token_lists:
+        for token in toks:
+            for v in variants(token):
+                seen.setdefault(v, None)
     return list(seen)
 
 
