@@ -364,3 +364,14 @@ def test_evidence_that_quotes_its_whole_sentence_holds_its_own_cue() -> None:
     # A model quoting «وقال الراشد إن …» whole: the reporting verb is inside the evidence, not absent.
     [r] = attribute(ARTICLE, Draft("سامي الراشد", "وقال الراشد إن المفاوضات «تسير في الاتجاه الصحيح رغم الصعوبات»"))
     assert r.rule is None and r.cue is not None and r.cue.text == "وقال"
+
+
+def test_a_name_followed_by_a_complement_may_be_the_object_and_is_not_questioned() -> None:
+    # Authored. «واتهم المعارضة بالتحريض…»: the subject is dropped (it is حداد), المعارضة is accused.
+    article = (
+        "وقال رئيس الوزراء نبيل حداد إن الحكومة لن تتراجع عن خطتها. "
+        "واتهم المعارضة بالتحريض على العنف في الشارع خلال الأسبوع الماضي."
+    )
+    ents = (Ent("نبيل حداد"), Ent("المعارضة"))
+    [r] = attribute(article, Draft("نبيل حداد", "بالتحريض على العنف في الشارع"), entities=ents)
+    assert r.rule is None and "other_subject" not in r.attribution.flags

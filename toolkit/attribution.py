@@ -238,6 +238,9 @@ class _Index:
         return out
 
 
+# Folded prepositions that open a verb's complement (علي/الي: ى and أ/إ fold to ي/ا).
+_PREPOSITIONS = frozenset({"علي", "الي", "في", "من", "عن", "لدي", "ضد", "مع"})
+
 NO_CUE_REASON = (
     "no reporting verb, source phrase or colon before a quotation within a sentence of the evidence says "
     "that anyone said these words"
@@ -791,9 +794,22 @@ class Attributor:
         for name in self._names:
             if not same_speaker(name, speaker):
                 for f in self._find(name):
-                    if f.start <= slot < f.end and f.end <= stop:
+                    if f.start <= slot < f.end and f.end <= stop and not self._object_then_complement(f.end):
                         return self.article[f.start : f.end]
         return None
+
+    def _object_then_complement(self, offset: int) -> bool:
+        """A prepositional complement right after the name: the name may be the verb's object.
+
+        «واتهم ايران بالضلوع…» (he accused Iran of…), «ودعا بوتين إلى…»: with the subject dropped,
+        the name after the verb is its object, so it says nothing against the claimed speaker. In
+        «وحض ماكرون نظيره الروسي على…» an object noun follows the name: the name is the subject.
+        """
+        i = self._ix.first_token(offset)
+        if i >= len(self._ix.toks):
+            return False
+        w = self._ix.toks[i].w
+        return w in _PREPOSITIONS or w.startswith(("بال", "لل", "وب", "ول")) or w in ("ب", "ل")
 
     # --- unsupported numbers and names ---------------------------------------------------------
 
