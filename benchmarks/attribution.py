@@ -26,9 +26,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.arabic import split_sentences
+from toolkit.arabic import Sentence, split_sentences
 from toolkit.attribution import Attributor, same_speaker
-from toolkit.evals.seeds import load_seeds
+from toolkit.evals.seeds import Seed, load_seeds
 from toolkit.grounding import Span
 from toolkit.schema import LabelSpan
 
@@ -63,19 +63,26 @@ def _pair(span: LabelSpan | None) -> tuple[int, int]:
     return span.start, span.end
 
 
+def _gold(seed: Seed) -> tuple[list[Sentence], list[_Alias], list[Span]]:
+    """The seed's sentences, its gold entities and speakers as aliases, and its gold evidence spans."""
+    label, sentences = seed.label, split_sentences(seed.article)
+    aliases = [_Alias(e.name_ar, e.name_en, e.aliases, e.type) for e in label.entities]
+    aliases += [_Alias(c.speaker.name_ar, None, c.speaker.aliases_ar, "") for c in label.claims]
+    spans = []
+    for c in label.claims:
+        ev = c.evidence
+        sids = tuple(s.id for s in sentences if s.start < ev.end and ev.start < s.end)
+        spans.append(Span(ev.start, ev.end, "exact", 100.0, sids))
+    return sentences, aliases, spans
+
+
 def run(root: Path, show: bool) -> tuple[int, list[int], float]:
     """Score one label set; returns (claims, [mention exact, overlap, cue exact, overlap], seconds)."""
     counts, n, seconds = [0, 0, 0, 0], 0, 0.0
     for seed in load_seeds(root):
         article, label = seed.article, seed.label
-        sentences = split_sentences(article)
-        aliases = [_Alias(e.name_ar, e.name_en, e.aliases, e.type) for e in label.entities]
-        aliases += [_Alias(c.speaker.name_ar, None, c.speaker.aliases_ar, "") for c in label.claims]
-        items = []
-        for c in label.claims:
-            ev = c.evidence
-            sids = tuple(s.id for s in sentences if s.start < ev.end and ev.start < s.end)
-            items.append((_Proposal(c.speaker.name_ar), Span(ev.start, ev.end, "exact", 100.0, sids)))
+        sentences, aliases, spans = _gold(seed)
+        items = [(_Proposal(c.speaker.name_ar), sp) for c, sp in zip(label.claims, spans, strict=True)]
         t0 = time.perf_counter()
         results = Attributor(article, sentences, aliases).attribute(items)
         seconds += time.perf_counter() - t0
@@ -99,14 +106,7 @@ def _flags(root: Path, show: bool) -> tuple[int, int, int, int, int, int]:
     n = fp_subject = fp_cue = swapped = caught = before = 0
     for seed in load_seeds(root):
         article, label = seed.article, seed.label
-        sentences = split_sentences(article)
-        aliases = [_Alias(e.name_ar, e.name_en, e.aliases, e.type) for e in label.entities]
-        aliases += [_Alias(c.speaker.name_ar, None, c.speaker.aliases_ar, "") for c in label.claims]
-        spans = []
-        for c in label.claims:
-            ev = c.evidence
-            sids = tuple(s.id for s in sentences if s.start < ev.end and ev.start < s.end)
-            spans.append(Span(ev.start, ev.end, "exact", 100.0, sids))
+        sentences, aliases, spans = _gold(seed)
         gold = [(_Proposal(c.speaker.name_ar), sp) for c, sp in zip(label.claims, spans, strict=True)]
         for c, r in zip(label.claims, Attributor(article, sentences, aliases).attribute(gold), strict=True):
             n += 1

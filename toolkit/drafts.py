@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from toolkit.arabic import arabic_ratio, has_arabic
-from toolkit.attribution import Attributor, conflicts
+from toolkit.attribution import Attributed, Attributor, conflicts
 from toolkit.grounding import Grounder, Span
 from toolkit.schema import Briefing, Claim, ClaimKind, Entity, EntityType, KeyPoint, Meta
 
@@ -311,6 +311,16 @@ class BriefingDraft(_Draft):
             )
         return self
 
+    def _attributed(self, grounder: Grounder) -> tuple[list[tuple[int, ClaimDraft, Span]], list[Attributed]]:
+        # The grounded claims (1-based numbers, as the re-ask names them) and their attribution.
+        numbered: list[tuple[int, ClaimDraft, Span]] = []
+        for n, c in enumerate(self.claims, 1):
+            span = grounder.locate(c.quote_ar, near=c.start_hint).span
+            if span is not None:
+                numbered.append((n, c, span))
+        results = Attributor.for_grounder(grounder, self.entities).attribute([(c, s) for _, c, s in numbered])
+        return numbered, results
+
     @model_validator(mode="after")
     def _speech_is_tied_to_its_speaker(self, info: ValidationInfo) -> BriefingDraft:
         # The "said" of who-said-what. Evidence no cue introduces is re-asked, then dropped (no_cue).
@@ -319,14 +329,7 @@ class BriefingDraft(_Draft):
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or not self.claims:
             return self
-        numbered: list[tuple[int, ClaimDraft, Span]] = []
-        for n, c in enumerate(self.claims, 1):
-            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
-            if span is not None:
-                numbered.append((n, c, span))
-        results = Attributor.for_grounder(ctx.grounder, self.entities).attribute(
-            [(c, s) for _, c, s in numbered]
-        )
+        numbered, results = self._attributed(ctx.grounder)
         narration = [
             f"claim {n}" for (n, _, _), r in zip(numbered, results, strict=True) if r.rule == "no_cue"
         ]
@@ -362,13 +365,7 @@ class BriefingDraft(_Draft):
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or len(self.claims) < 2:
             return self
-        numbered: list[tuple[int, ClaimDraft, Span]] = []
-        for n, c in enumerate(self.claims, 1):
-            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
-            if span is not None:
-                numbered.append((n, c, span))
-        attributor = Attributor.for_grounder(ctx.grounder, self.entities)
-        results = attributor.attribute([(c, span) for _, c, span in numbered])
+        numbered, results = self._attributed(ctx.grounder)
         lost = conflicts([r.contender() for r in results])
         if lost:
             pairs = "; ".join(
