@@ -226,6 +226,22 @@ def test_one_quote_two_speakers_is_reasked_then_the_nearest_mention_is_kept(serv
     assert dropped.rule == "speaker_conflict" and dropped.speaker_ar == "بوتين"
 
 
+NARRATION = "سيطرت القوات النظامية على معظمها"  # the reporter's words about Ghouta, no verb of saying
+
+
+def test_the_articles_narration_as_a_claim_is_reasked_then_dropped_no_cue(servers: list[Any]) -> None:
+    answer = completion(briefing(claims=[claim(), claim(quote=NARRATION)]))
+    upstream, proxy = _stack(servers, [answer] * 2, [])
+    b = _summarize(proxy)
+    assert _outcomes(b) == ["invalid", "invalid"]
+    reask = str(upstream.requests[1]["messages"][-1]["content"])
+    assert "claim 2" in reask and "the article's own narration" in reask
+    [kept] = b.claims
+    assert kept.evidence.quote_ar != NARRATION and kept.cue is not None
+    [dropped] = b.meta.dropped_claims
+    assert dropped.rule == "no_cue" and dropped.quote_ar == NARRATION
+
+
 # Authored: «وحض ماكرون نظيره الروسي على وضع نهاية للتصعيد العسكري في سورية» credited to Putin.
 URGED = "وضع نهاية للتصعيد العسكري في سورية"
 PUTIN = {"name_ar": "فلاديمير بوتين", "name_en": "Vladimir Putin", "type": "person", "aliases": ["بوتين"]}

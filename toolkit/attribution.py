@@ -238,6 +238,14 @@ class _Index:
         return out
 
 
+# Folded prepositions that open a verb's complement (علي/الي: ى and أ/إ fold to ي/ا).
+_PREPOSITIONS = frozenset({"علي", "الي", "في", "من", "عن", "لدي", "ضد", "مع"})
+
+NO_CUE_REASON = (
+    "no reporting verb, source phrase or colon before a quotation within a sentence of the evidence says "
+    "that anyone said these words"
+)
+
 # --- what attribution returns ------------------------------------------------------------------
 
 
@@ -543,9 +551,20 @@ class Attributor:
         blocked = [ev] + ([(mention.start, mention.end)] if mention else [])
         found = self._given_cues(cue_ar, lo, hi) if cue_ar and name_words(cue_ar) else []
         found = found or self._lexicon_cues(lo, hi)
-        found = [f for f in found if not any(f.start < b and a < f.end for a, b in blocked)]
-        if not found:
-            return self._colon(ev, sids[0])
+        outside = [f for f in found if not any(f.start < b and a < f.end for a, b in blocked)]
+        if not outside:
+            # Evidence that quotes its whole sentence («وقال الوزير إن …») holds its own cue: the
+            # first one inside it, when nothing outside it (a colon included) introduces it.
+            inside = [
+                f
+                for f in found
+                if ev[0] <= f.start
+                and f.end <= ev[1]
+                and not any(f.start < b and a < f.end for a, b in blocked[1:])
+            ]
+            colon = self._colon(ev, sids[0])
+            return colon or (min(inside, key=lambda f: f.start) if inside else None)
+        found = outside
         m = mention if mention is not None and mention.sid >= lo_sid else None
 
         def rank(f: _Found) -> tuple[int, int, int, int, int]:
@@ -629,6 +648,12 @@ class Attributor:
             mention_sid=mention.sid if mention else None,
             chained=chained,
         )
+        if cue is None:
+            # Nothing in the text says anyone said these words: the article's own narration credited
+            # to a person it mentions («وصل الوزير إلى عمّان» as the minister's claim). The lexicon
+            # found a cue for every one of the 530 labelled claims, so this drops narration, not speech.
+            result.rule = "no_cue"
+            result.reason = NO_CUE_REASON
         if mention is None and not unresolved:
             result.rule = "speaker_not_in_article"
             result.reason = (
@@ -716,10 +741,6 @@ class Attributor:
         flags: list[AttributionFlag] = []
         if (far(mention) and not chained) or far(cue):
             flags.append("too_far")
-        if cue is None:
-            # Nothing in the text says the speaker said it: the evidence may be the article's own
-            # narration credited to a person it mentions. Kept (the cue lexicon can miss), flagged.
-            flags.append("no_cue")
         subject = None if draft.unresolved else self._other_subject(draft.speaker_ar, cue, span)
         if subject is not None:
             flags.append("other_subject")
@@ -773,9 +794,22 @@ class Attributor:
         for name in self._names:
             if not same_speaker(name, speaker):
                 for f in self._find(name):
-                    if f.start <= slot < f.end and f.end <= stop:
+                    if f.start <= slot < f.end and f.end <= stop and not self._object_then_complement(f.end):
                         return self.article[f.start : f.end]
         return None
+
+    def _object_then_complement(self, offset: int) -> bool:
+        """A prepositional complement right after the name: the name may be the verb's object.
+
+        «واتهم ايران بالضلوع…» (he accused Iran of…), «ودعا بوتين إلى…»: with the subject dropped,
+        the name after the verb is its object, so it says nothing against the claimed speaker. In
+        «وحض ماكرون نظيره الروسي على…» an object noun follows the name: the name is the subject.
+        """
+        i = self._ix.first_token(offset)
+        if i >= len(self._ix.toks):
+            return False
+        w = self._ix.toks[i].w
+        return w in _PREPOSITIONS or w.startswith(("بال", "لل", "وب", "ول")) or w in ("ب", "ل")
 
     # --- unsupported numbers and names ---------------------------------------------------------
 

@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from toolkit.arabic import arabic_ratio, has_arabic
-from toolkit.attribution import Attributor, conflicts
+from toolkit.attribution import Attributed, Attributor, conflicts
 from toolkit.grounding import Grounder, Span
 from toolkit.schema import Briefing, Claim, ClaimKind, Entity, EntityType, KeyPoint, Meta
 
@@ -311,21 +311,37 @@ class BriefingDraft(_Draft):
             )
         return self
 
+    def _attributed(self, grounder: Grounder) -> tuple[list[tuple[int, ClaimDraft, Span]], list[Attributed]]:
+        # The grounded claims (1-based numbers, as the re-ask names them) and their attribution.
+        numbered: list[tuple[int, ClaimDraft, Span]] = []
+        for n, c in enumerate(self.claims, 1):
+            span = grounder.locate(c.quote_ar, near=c.start_hint).span
+            if span is not None:
+                numbered.append((n, c, span))
+        results = Attributor.for_grounder(grounder, self.entities).attribute([(c, s) for _, c, s in numbered])
+        return numbered, results
+
     @model_validator(mode="after")
-    def _speakers_agree_with_their_verbs(self, info: ValidationInfo) -> BriefingDraft:
-        # A re-ask, never a drop: when the model keeps its speaker, the lenient parse keeps the claim
-        # and the pipeline flags it other_subject for the reviewer.
+    def _speech_is_tied_to_its_speaker(self, info: ValidationInfo) -> BriefingDraft:
+        # The "said" of who-said-what. Evidence no cue introduces is re-asked, then dropped (no_cue).
+        # Another name right after the verb is a re-ask, never a drop: when the model keeps its
+        # speaker, the lenient parse keeps the claim and the pipeline flags it other_subject.
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or not self.claims:
             return self
-        numbered: list[tuple[int, ClaimDraft, Span]] = []
-        for n, c in enumerate(self.claims, 1):
-            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
-            if span is not None:
-                numbered.append((n, c, span))
-        results = Attributor.for_grounder(ctx.grounder, self.entities).attribute(
-            [(c, s) for _, c, s in numbered]
-        )
+        numbered, results = self._attributed(ctx.grounder)
+        narration = [
+            f"claim {n}" for (n, _, _), r in zip(numbered, results, strict=True) if r.rule == "no_cue"
+        ]
+        if narration:
+            raise PydanticCustomError(
+                "no_cue",
+                "Nothing in the article around the evidence of {claims} says that anyone said it (no "
+                "reporting verb such as قال، أكد، أعلن, no source phrase such as وفق, no colon before a "
+                "quotation): those words are the article's own narration. Quote only words the article "
+                "reports as said, or remove the claim.",
+                {"claims": ", ".join(narration)},
+            )
         questioned = [
             f"claim {n} («{c.speaker_ar}»: the reporting verb «{r.cue.text}» is followed by "
             f"«{r.attribution.cue_subject}»)"
@@ -349,13 +365,7 @@ class BriefingDraft(_Draft):
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or len(self.claims) < 2:
             return self
-        numbered: list[tuple[int, ClaimDraft, Span]] = []
-        for n, c in enumerate(self.claims, 1):
-            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
-            if span is not None:
-                numbered.append((n, c, span))
-        attributor = Attributor.for_grounder(ctx.grounder, self.entities)
-        results = attributor.attribute([(c, span) for _, c, span in numbered])
+        numbered, results = self._attributed(ctx.grounder)
         lost = conflicts([r.contender() for r in results])
         if lost:
             pairs = "; ".join(

@@ -54,17 +54,15 @@ source-phrase lexicon (or the colon before a quotation), with no cue words given
 
 SpeakerResolution = Literal["resolved", "unresolved"]
 
-AttributionFlag = Literal["too_far", "unsupported", "no_cue", "other_subject"]
+AttributionFlag = Literal["too_far", "unsupported", "other_subject"]
 """Why a kept claim deserves a second look.
 
 too_far: mention, cue and content are further apart than reported speech allows (not the same
 sentence, the previous one, or an explicit carry-over chain); unsupported: the claim text names a
-number or name that is not in the evidence sentence(s) (see `Attribution.unsupported`); no_cue:
-no reporting verb, source phrase or colon before a quotation ties the speaker to the evidence (the
-words may be the article's narration, not the speaker's); other_subject: another named speaker stands
-right after the reporting verb, where its subject goes («وحض ماكرون نظيره…» credited to بوتين), and
-the claimed speaker is named neither there nor before the verb in its sentence (see
-`Attribution.cue_subject`).
+number or name that is not in the evidence sentence(s) (see `Attribution.unsupported`);
+other_subject: another named speaker stands right after the reporting verb, where its subject goes
+(«وحض ماكرون نظيره…» credited to بوتين), and the claimed speaker is named neither there nor before
+the verb in its sentence (see `Attribution.cue_subject`).
 """
 
 DropRule = Literal[
@@ -75,6 +73,7 @@ DropRule = Literal[
     "meaning_changed",
     "numbers_changed",
     "speaker_conflict",
+    "no_cue",
 ]
 """Why a proposed claim was dropped.
 
@@ -83,7 +82,8 @@ in it; evidence_too_short: fewer words than the minimum (or an ellipsis part too
 not_on_word_boundaries: the only match starts or ends inside a word; meaning_changed: a fuzzy match
 adds or drops a negation or polarity word; numbers_changed: the quote's numbers differ from the
 article's span; speaker_conflict: the same evidence was credited to another speaker whose mention is
-nearer.
+nearer; no_cue: no reporting verb, source phrase or colon before a quotation within a sentence of the
+evidence says anyone said it (the article's own narration credited to a person it mentions).
 """
 
 
@@ -182,7 +182,7 @@ class Attribution(_Model):
     )
     flags: list[AttributionFlag] = Field(
         default_factory=list,
-        description="Review flags: too_far, unsupported, no_cue, other_subject (see AttributionFlag).",
+        description="Review flags: too_far, unsupported, other_subject (see AttributionFlag).",
     )
     unsupported: list[str] = Field(
         default_factory=list,

@@ -20,7 +20,7 @@ from toolkit.schema import Claim, LabelClaim
 Scores = dict[str, float | None]
 
 ROLES = ("cue", "source", "content")
-_FLAGS = ("too_far", "unsupported", "no_cue", "other_subject")
+_FLAGS = ("too_far", "unsupported", "other_subject")
 
 
 def _pred_span(claim: Claim, role: str) -> tuple[int, int] | None:
@@ -101,16 +101,14 @@ class AttributionFlags:
     """triple_rate: share of predicted claims with all three spans (a resolved speaker's mention, a
     cue and the evidence). too_far_rate / unsupported_rate: share of predicted claims the toolkit
     flagged (`Attribution.flags`) — mention, cue and content further apart than reported speech
-    allows; numbers or names in the claim text that the evidence sentence(s) lack. no_cue_rate: share
-    with no reporting cue found; other_subject_rate: another speaker named right after the verb.
-    None without predicted claims."""
+    allows; numbers or names in the claim text that the evidence sentence(s) lack; another speaker
+    named right after the verb (other_subject_rate). None without predicted claims."""
 
     name = "flags"
     directions: ClassVar[dict[str, str | None]] = {
         "triple_rate": "higher",
         "too_far_rate": "lower",
         "unsupported_rate": "lower",
-        "no_cue_rate": "lower",
         "other_subject_rate": "lower",
     }
 

@@ -85,8 +85,8 @@ def flag_notes(claim: Claim) -> list[str]:
 
     Returns:
         One note per flag: ``too far apart: …`` (with the sentence distances) and ``not in the
-        evidence: …`` (the unsupported numbers and names), ``no reporting cue: …`` and ``check the
-        speaker: …`` (another name right after the verb).
+        evidence: …`` (the unsupported numbers and names), and ``check the speaker: …`` (another name
+        right after the verb).
     """
     a = claim.attribution
     if a is None:
@@ -99,8 +99,6 @@ def flag_notes(claim: Claim) -> list[str]:
             if d
         ]
         notes.append("too far apart: " + (", ".join(parts) or "speaker named after the evidence"))
-    if "no_cue" in a.flags:
-        notes.append("no reporting cue: nothing in the text marks these words as the speaker's")
     if "other_subject" in a.flags:
         notes.append(f"check the speaker: the reporting verb is followed by «{a.cue_subject}»")
     if "unsupported" in a.flags:
