@@ -7,7 +7,7 @@ whose version is *newer* than this release knows is refused (never written to by
 
 Each migration is a list of statements per dialect; most are shared. The FTS index differs: SQLite
 keeps the folded terms in an FTS5 table (rowid = claim id), PostgreSQL in a `tsvector` column with a
-GIN index. Both are filled from `toolkit.store.text.index_terms`.
+GIN index. Both are filled from `toolkit.store.text.index_terms` (`terms_of`).
 """
 
 from __future__ import annotations
