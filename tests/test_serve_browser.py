@@ -57,6 +57,23 @@ def _top_speaker(srv: LiveServer) -> dict[str, Any]:
     return next(s for s in speakers if s["name"] == SPEAKER)
 
 
+def _navigate(browser: Any, action: Any) -> None:
+    """Run a click or submit that loads a new page, and wait until that page has loaded.
+
+    Without the wait, a find_element right after the click can return the old page's element, which
+    goes stale while its text is read (seen once in a clean-clone CI run).
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    action()
+    wait = WebDriverWait(browser, 20)
+    wait.until(ec.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_search_a_speaker_open_their_page_then_an_article(browser: Any, srv: LiveServer, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
@@ -65,12 +82,12 @@ def test_search_a_speaker_open_their_page_then_an_article(browser: Any, srv: Liv
     assert "token" not in browser.current_url
     box = browser.find_element(By.NAME, "q")
     box.send_keys(top["name"])
-    box.submit()
+    _navigate(browser, box.submit)
     assert quote_plus(top["name"]) in browser.current_url
     results = browser.find_elements(By.CSS_SELECTOR, "ol.results li.claim")
     assert results, "the search found the speaker's claims"
 
-    browser.find_element(By.CSS_SELECTOR, "a.speaker-link").click()
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "a.speaker-link").click)
     assert f"/speakers/{top['speaker_id']}" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(top["name"])
     bars = browser.find_elements(By.CSS_SELECTOR, "svg.timeline rect")
@@ -82,10 +99,10 @@ def test_search_a_speaker_open_their_page_then_an_article(browser: Any, srv: Liv
         shutil.copyfile(shot, SCREENSHOT)
     assert _severe(browser) == []
 
-    browser.back()
+    _navigate(browser, browser.back)
     link = browser.find_element(By.CSS_SELECTOR, "a.open-article")
     claim_anchor = link.get_attribute("href").rsplit("#", 1)[1]
-    link.click()
+    _navigate(browser, link.click)
     assert "/articles/" in browser.current_url
     mark = browser.find_element(By.ID, claim_anchor)
     assert mark.tag_name in ("mark", "span") and browser.execute_script("return document.documentElement.className") == "js"
@@ -100,7 +117,7 @@ def test_without_the_cookie_the_login_form_lets_you_in(browser: Any, srv: LiveSe
     browser.get(f"{srv.url}/speakers")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("This server needs its token")
     browser.find_element(By.NAME, "token").send_keys(TOKEN)
-    browser.find_element(By.CSS_SELECTOR, "form button").click()
+    _navigate(browser, browser.find_element(By.CSS_SELECTOR, "form button").click)
     assert browser.current_url.endswith("/speakers")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Speakers"
     cookie = browser.get_cookie("khulasa_session")
@@ -117,7 +134,7 @@ def test_pages_work_without_javascript(tmp_path: Path, srv: LiveServer) -> None:
     try:
         driver.get(f"{srv.url}/?token={TOKEN}&q={quote(_top_speaker(srv)['name'])}")
         assert driver.find_elements(By.CSS_SELECTOR, "ol.results li.claim")
-        driver.find_element(By.CSS_SELECTOR, "a.open-article").click()
+        _navigate(driver, driver.find_element(By.CSS_SELECTOR, "a.open-article").click)
         assert driver.find_elements(By.CSS_SELECTOR, "mark.ev")
         assert driver.execute_script is not None
     finally:
