@@ -219,3 +219,43 @@ def test_adverbs_and_masdars_after_the_subject_do_not_make_it_doubtful() -> None
     assert _speakers(text) == [("الوكالة الدولية للطاقة الذرية", False)]
     text = "أكدت السعودية حرصها على ضرورة تعزيز الإصلاحات في هيكل النظام المالي الدولي."
     assert _speakers(text) == [("السعودية", False)]
+
+
+# Fourth pass: held-out check #4 (seeds/dev/, scored before these rules were written). Each sentence is
+# from one of those articles; the engine gave a confident wrong speaker for each.
+
+
+def test_a_bi_complement_read_as_the_name_is_unresolved() -> None:
+    # constitutional-court-ruling-judge-lawyer-rebuttal: «بتنفيذ الحكم» was given as the lawyer's name (now the
+    # candidate is the title phrase that swallowed the object, and unresolved).
+    text = "ورحب المحامي عمر الدباغ بالقرار. وطالب المحامي النيابة العامة بتنفيذ الحكم فورا."
+    assert _speakers(text)[-1] == ("المحامي النيابة العامة", True)
+    # A name that opens with ب stays a name when a later بـ word is the complement.
+    text = "وطالب النائب بسام الخطيب الحكومة بكشف أرقام العجز أمام البرلمان."
+    assert _speakers(text) == [("بسام الخطيب", False)]
+    # A bare title before a بـ complement is no name: «بوقف إطلاق النار» was given as the speaker.
+    text = "وطالب الأمين العام بوقف إطلاق النار فورا ودون شروط مسبقة."
+    assert _speakers(text) == [("الأمين العام", False)]
+
+
+def test_a_definite_title_followed_by_its_object_is_unresolved() -> None:
+    # A definite title cannot govern the definite noun after it: «النيابة العامة» is the object.
+    text = "وطالب المحامي النيابة العامة بالإفراج عن موكله فورا ودون كفالة."
+    assert _speakers(text) == [("المحامي النيابة العامة", True)]
+    # A title and its adjective stay one phrase.
+    text = "وطالب الرئيس الفرنسي بفتح تحقيق مستقل في الحادث خلال أسبوع."
+    assert _speakers(text) == [("الرئيس الفرنسي", False)]
+
+
+def test_a_description_before_a_title_and_name_is_unresolved() -> None:
+    # film-festival-director-actress-critics-typos: the description was read as a name, the actress
+    # named after it was not.
+    text = "وقالت بطلة الفيلم الممثلة سلوى عيسى إنها تدربت ستة أشهر على لهجة أهل الجبل."
+    assert _speakers(text) == [("بطلة الفيلم", True)]
+
+
+def test_a_one_word_name_before_a_name_in_guillemets_is_unresolved() -> None:
+    # film-festival-director-actress-critics-typos: the title chain stopped at «مهرجان»; the festival's
+    # name in guillemets and the director's name followed.
+    text = "وقال مدير مهرجان «الساحل» خالد منصور ان الدورة تضم 64 فيلما من 23 دولة."
+    assert _speakers(text) == [("مهرجان", True)]
