@@ -259,3 +259,13 @@ def test_a_one_word_name_before_a_name_in_guillemets_is_unresolved() -> None:
     # name in guillemets and the director's name followed.
     text = "وقال مدير مهرجان «الساحل» خالد منصور ان الدورة تضم 64 فيلما من 23 دولة."
     assert _speakers(text) == [("مهرجان", True)]
+
+
+def test_a_phrase_that_ends_on_a_construct_head_is_unresolved() -> None:
+    # missing-teacher-husband-kin-titles (written after check #4 for this kind): the kin title stopped
+    # before its genitive, and the husband's name in apposition was not read.
+    text = "وقال زوج المعلمة المفقودة، أحمد سليمان، إن الشرطة «لم تتصل به منذ صباح الأحد»."
+    assert _speakers(text) == [("زوج", True)]
+    # A definite time word after a source is no genitive.
+    text = "وقال مسؤول في وزارة الداخلية إن التحقيق ما زال في بدايته ولم يتهم أحدا."
+    assert _speakers(text) == [("مسؤول في وزارة الداخلية", False)]

@@ -38,6 +38,7 @@ from toolkit.engines._offline_cues import (
     MIN,
     NOT_CONDITIONAL_AFTER_IDHA,
     QUOTE,
+    SOURCE_HEADS,
     SOURCE_WORDS,
     STATEMENT_WORDS,
     STOP,
@@ -643,12 +644,22 @@ class ClaimExtractor:
         الحكم); a definite title is followed by a definite noun it cannot govern, the object (وطالب
         المحامي النيابة العامة بـ); a title with the definite article and then a name follow it, so it was
         a description (بطلة الفيلم الممثلة سلوى عيسى); a one-word «name» stands before a short phrase in
-        guillemets that a name follows (مدير مهرجان «الساحل» خالد منصور ان)."""
+        guillemets that a name follows (مدير مهرجان «الساحل» خالد منصور ان). For any subject: it ends on an
+        indefinite title, institution or source head whose genitive follows (زوج المعلمة المفقودة)."""
         toks, k = s.toks, np.end
-        if np.type != "person" or np.start < 0:
+        if np.start < 0 or k <= np.start:
+            return False
+        last = toks[k - 1].w
+        heads = TITLE_HEADS | INSTITUTION_HEADS | SOURCE_HEADS
+        if k < len(toks) and last in heads and not last.startswith("ال"):
+            w = toks[k].w  # «وقال زوج المعلمة المفقودة، أحمد سليمان»: an indefinite head before a definite
+            if _clean(s.gap(k), False) and w.startswith("ال") and w not in STOP and w not in _TIME_WORDS:
+                return True  # word is in construct with it: the phrase stopped inside the idafa
+        if np.type != "person":
             return False
         words = _WORD_RE.findall(fold_text(np.name))
-        if np.title is not None and np.name != np.title and words and _bi_here(s, k - len(words), frozenset()):
+        named = np.title is not None and np.name != np.title and bool(words)
+        if named and _bi_here(s, k - len(words), frozenset()):
             return True  # but «بسام الخطيب الحكومة بإخفاء…»: the later بـ word is the complement
         bare = np.title is not None and np.name == np.title
         head = toks[np.start].w
