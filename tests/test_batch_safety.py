@@ -343,10 +343,13 @@ def test_disk_full_mid_run_stops_new_calls_and_the_rerun_resumes_each_id_once(tm
         time.sleep(0.3)
         calls = srv.state.counts["chat"]
         report = info.value.report  # type: ignore[attr-defined]
-        # Every call made is written or reported lost in flight; nothing started after the failure
-        # (one more may be counted by the server: a request sent just before it arrives just after).
-        assert calls == report.stats.done + report.lost_in_flight
-        assert calls - failing.calls_at_failure <= 1 and calls < len(items) // 2
+        # Every call made is written or reported lost in flight. "Lost in flight" counts the calls
+        # cancelled, so it may also hold one cancelled before its request reached the server (nothing
+        # paid): it bounds the unwritten answers from above.
+        assert report.stats.done <= calls <= report.stats.done + report.lost_in_flight
+        # At the failure, each of the 4 workers may have a request already past the gate and still on
+        # its way to the server (counted after `calls_at_failure`); nothing starts after that.
+        assert calls - failing.calls_at_failure <= 4 and calls < len(items) // 2
         assert "ENOSPC" in info.value.message and "re-run" in (info.value.hint or "")
         assert report.stopped and report.lost_in_flight >= 1 and report.stats.done >= 3
         assert all(raw.endswith("\n") for raw in out.read_text(encoding="utf-8").splitlines(keepends=True))
