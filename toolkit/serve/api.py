@@ -8,7 +8,7 @@ article's text, so any evidence span can be checked: `text[start:end] == evidenc
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -18,6 +18,7 @@ from toolkit.serve.errors import NotFound, responses
 from toolkit.serve.models import BriefingRequest, Health
 from toolkit.serve.service import Service
 from toolkit.store import ArticleInfo, ClaimPage, ConflictPair, SpeakerDetail, SpeakerSummary, StoredArticle
+from toolkit.store.models import ConflictRule
 
 router = APIRouter()
 
@@ -150,7 +151,7 @@ async def get_speaker(request: Request, speaker_id: Annotated[str, Path(pattern=
 async def get_conflicts(
     request: Request,
     speaker: Speaker = None,
-    rule: Annotated[Literal["quantity", "denial", "stance"] | None, Query()] = None,
+    rule: Annotated[ConflictRule | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ConflictPair]:
     """Candidate pairs of claims that may contradict each other (for a person to judge), newest first."""

@@ -27,6 +27,7 @@ from toolkit.serve.models import ID_PATTERN, BriefingRequest
 from toolkit.serve.service import Service
 from toolkit.serve.views import KINDS, highlight, timeline
 from toolkit.store import ClaimPage, ClaimStore, SpeakerDetail, TimelineRow
+from toolkit.store.conflicts import RULES
 
 _TEMPLATES = Path(__file__).parent / "templates"
 router = APIRouter(include_in_schema=False)
@@ -258,7 +259,7 @@ async def article_page(request: Request, article_id: str) -> Response:
 @router.get("/conflicts")
 async def conflicts_page(request: Request, speaker: str = "", rule: str = "") -> HTMLResponse:
     """Candidate pairs of claims that may contradict each other, both evidences side by side."""
-    rule_ok = rule if rule in ("quantity", "denial", "stance") else None
+    rule_ok = rule if rule in RULES else None
     pairs = await _service(request).store.run(
         lambda s: s.conflicts(speaker.strip()[:200] or None, rule=rule_ok, limit=100)
     )
