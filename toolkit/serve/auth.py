@@ -30,7 +30,8 @@ from toolkit.serve.settings import LOOPBACK_NAMES
 
 COOKIE = "khulasa_session"
 PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json", "/login"})
-_TOO_LARGE = "the request body is over the server's size limit (--max-body)"
+TOO_LARGE = "the request body is over the server's size limit (--max-body)"
+"""The 413 message, whether the headers or the streamed body gave the size away."""
 LoginPage = Callable[[str, str | None], str]
 """(next_path, error or None) -> the login page HTML."""
 
@@ -125,7 +126,7 @@ class Gatekeeper:
         if _declared_length(headers) > self.max_body:
             # Refused from the headers alone; a streamed (chunked) body is cut off by `_limited`
             # as soon as it passes the limit.
-            return error_json(413, "ContentTooLarge", _TOO_LARGE, hint="send a smaller article")
+            return error_json(413, "ContentTooLarge", TOO_LARGE, hint="send a smaller article")
         if self.token is None or path in PUBLIC_PATHS:
             return None
         if same(_bearer(headers), self.token):
@@ -172,7 +173,7 @@ class BodyTooLarge(HTTPException):
     """Raised while reading a body that grew past the limit; routes re-raise it, the handler says 413."""
 
     def __init__(self) -> None:
-        super().__init__(413, _TOO_LARGE)
+        super().__init__(413, TOO_LARGE)
 
 
 def _limited(receive: Receive, limit: int) -> Receive:

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 
 from toolkit.errors import ConfigurationError, InputError, LLMError, OutputValidationError, ToolkitError
-from toolkit.serve.auth import error_json
+from toolkit.serve.auth import TOO_LARGE, error_json
 from toolkit.serve.models import ErrorResponse
 
 log = logging.getLogger("khulasa.serve")
@@ -141,11 +141,7 @@ async def _on_http(request: Request, exc: Exception) -> Response:
     if exc.status_code == 400 and request.method == "POST":  # undecodable body (not UTF-8)
         return _answer(request, 400, kind, _NOT_JSON, _SEND_JSON)
     if exc.status_code == 413:
-        message, hint = (
-            "the request body is over the server's size limit (--max-body)",
-            "send a smaller article",
-        )
-        return _answer(request, 413, kind, message, hint)
+        return _answer(request, 413, kind, TOO_LARGE, "send a smaller article")
     response = _answer(request, exc.status_code, kind, message)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import get_args
 
 from markupsafe import Markup
 
@@ -20,16 +21,8 @@ from toolkit.schema import ClaimKind
 from toolkit.store.models import TimelineRow
 from toolkit.store.text import query_groups, variants
 
-KINDS: tuple[ClaimKind, ...] = (
-    "statement",
-    "call",
-    "accusation",
-    "denial",
-    "warning",
-    "promise",
-    "assessment",
-    "report",
-)
+KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
+"""Every claim kind, in the schema's order (the timeline's stacking and the search filter)."""
 _WORD = re.compile(r"\w+")
 
 

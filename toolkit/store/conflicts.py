@@ -213,9 +213,9 @@ def judge(new: ClaimFacts, old: ClaimFacts, rules: Sequence[str] = RULES) -> lis
     shared = new.topics & old.topics
     if not shared or new.id == old.id:
         return []
+    first, second = _ordered(new, old)
     found: list[tuple[str, str]] = []  # (rule, reason): the cheap checks first, the pair built after
     if "quantity" in rules and new.counts and old.counts:
-        first, second = _ordered(new, old)
         counted = _count_clash(first, second)
         if counted:
             found.append(("quantity", counted))
@@ -230,11 +230,9 @@ def judge(new: ClaimFacts, old: ClaimFacts, rules: Sequence[str] = RULES) -> lis
         and new.article_id != old.article_id
         and {stance(new.kind), stance(old.kind)} == {"hostile", "conciliatory"}
     ):
-        early, late = _ordered(new, old)
-        found.append(("stance", f"{early.kind} → {late.kind}"))
+        found.append(("stance", f"{first.kind} → {second.kind}"))
     if not found:
         return []
-    first, second = _ordered(new, old)
     shown = dict(old.names) | dict(new.names)
     topic = tuple(sorted(shown.get(k, k) for k in shared))
     return [Pair(rule, first.id, second.id, reason, topic) for rule, reason in found]
