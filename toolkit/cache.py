@@ -41,6 +41,8 @@ CACHE_FORMAT = 1
 """Bumped when the stored value or key layout changes; old entries then simply miss."""
 
 _FILE_NAME = "responses.sqlite3"
+_PARTS = ("", "-wal", "-shm")
+"""Suffixes of the database file and its WAL-mode companions (kept, moved and chmod-ed together)."""
 _COMPUTED_META = ("n_attempts", "prompt_tokens", "completion_tokens", "total_tokens")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
@@ -179,12 +181,14 @@ class ResponseCache:
         )
 
     def _connect(self) -> sqlite3.Connection:
-        for suffix in ("", "-wal", "-shm"):  # 0600: the cache holds article text
-            part = Path(f"{self.path}{suffix}")
-            if not suffix:
-                os.close(os.open(part, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
-            if part.exists() and part.stat().st_mode & 0o077 and part.stat().st_uid == os.getuid():
-                os.chmod(part, 0o600)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
+        for suffix in _PARTS:  # 0600: the cache holds article text
+            try:
+                st = Path(f"{self.path}{suffix}").stat()
+            except FileNotFoundError:
+                continue
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.chmod(f"{self.path}{suffix}", 0o600)
         db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -203,7 +207,7 @@ class ResponseCache:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         aside = self.directory / f"{_FILE_NAME}.corrupt-{stamp}-{os.getpid()}"
         try:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in _PARTS:
                 part = Path(f"{self.path}{suffix}")
                 if part.exists():
                     part.replace(Path(f"{aside}{suffix}"))
