@@ -10,27 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
+from offline_helpers import drafts as _drafts
+from offline_helpers import speakers as _speakers
 
 from toolkit import summarize
-from toolkit.arabic import split_sentences
-from toolkit.drafts import ClaimDraft
-from toolkit.engines.base import EngineRequest
-from toolkit.engines.offline import extract
-from toolkit.grounding import Grounder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "data" / "external" / "ar-news-human-summaries.jsonl"
-
-
-def _drafts(text: str) -> list[ClaimDraft]:
-    sentences = split_sentences(text)
-    return extract(
-        EngineRequest(article=text, sentences=sentences, grounder=Grounder(text, sentences))
-    ).claims
-
-
-def _speakers(text: str) -> list[tuple[str, bool]]:
-    return [(c.speaker_ar, c.unresolved) for c in _drafts(text)]
 
 
 def test_head_noun_keeps_its_adjectives() -> None:

@@ -5,23 +5,8 @@ pass (seeds/dev/, held-out check #2) or written here in new wording; none comes 
 
 from __future__ import annotations
 
-from toolkit.arabic import split_sentences
-from toolkit.drafts import ClaimDraft
-from toolkit.engines.base import EngineRequest
-from toolkit.engines.offline import extract
-from toolkit.grounding import Grounder
-
-
-def _drafts(text: str) -> list[ClaimDraft]:
-    sentences = split_sentences(text)
-    return extract(
-        EngineRequest(article=text, sentences=sentences, grounder=Grounder(text, sentences))
-    ).claims
-
-
-def _speakers(text: str) -> list[tuple[str, bool]]:
-    """(speaker, unresolved) of every claim."""
-    return [(c.speaker_ar, c.unresolved) for c in _drafts(text)]
+from offline_helpers import drafts as _drafts
+from offline_helpers import speakers as _speakers
 
 
 def test_a_title_whose_name_was_not_read_is_unresolved() -> None:

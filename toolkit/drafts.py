@@ -311,75 +311,27 @@ class BriefingDraft(_Draft):
             )
         return self
 
-    def _attributed(self, grounder: Grounder) -> tuple[list[tuple[int, ClaimDraft, Span]], list[Attributed]]:
-        # The grounded claims (1-based numbers, as the re-ask names them) and their attribution.
-        numbered: list[tuple[int, ClaimDraft, Span]] = []
-        for n, c in enumerate(self.claims, 1):
-            span = grounder.locate(c.quote_ar, near=c.start_hint).span
-            if span is not None:
-                numbered.append((n, c, span))
-        results = Attributor.for_grounder(grounder, self.entities).attribute([(c, s) for _, c, s in numbered])
-        return numbered, results
-
     @model_validator(mode="after")
-    def _speech_is_tied_to_its_speaker(self, info: ValidationInfo) -> BriefingDraft:
-        # The "said" of who-said-what. Evidence no cue introduces is re-asked, then dropped (no_cue).
-        # Another name right after the verb is a re-ask, never a drop: when the model keeps its
-        # speaker, the lenient parse keeps the claim and the pipeline flags it other_subject.
+    def _attribution_holds(self, info: ValidationInfo) -> BriefingDraft:
+        # Who and said, on one attribution pass per validation (each check used to run its own).
+        # Evidence no cue introduces is re-asked, then dropped (no_cue). Another name right after
+        # the verb is a re-ask, never a drop: when the model keeps its speaker, the lenient parse
+        # keeps the claim and the pipeline flags it other_subject. One evidence, one speaker.
         ctx = _ctx(info)
         if ctx.grounder is None or not ctx.strict_grounding or not self.claims:
             return self
-        numbered, results = self._attributed(ctx.grounder)
-        narration = [
-            f"claim {n}" for (n, _, _), r in zip(numbered, results, strict=True) if r.rule == "no_cue"
-        ]
-        if narration:
-            raise PydanticCustomError(
-                "no_cue",
-                "Nothing in the article around the evidence of {claims} says that anyone said it (no "
-                "reporting verb such as قال، أكد، أعلن, no source phrase such as وفق, no colon before a "
-                "quotation): those words are the article's own narration. Quote only words the article "
-                "reports as said, or remove the claim.",
-                {"claims": ", ".join(narration)},
-            )
-        questioned = [
-            f"claim {n} («{c.speaker_ar}»: the reporting verb «{r.cue.text}» is followed by "
-            f"«{r.attribution.cue_subject}»)"
-            for (n, c, _), r in zip(numbered, results, strict=True)
-            if r.cue is not None and r.attribution.cue_subject and r.rule is None
-        ]
-        if questioned:
-            raise PydanticCustomError(
-                "speaker_after_verb",
-                "Check the speaker of {claims}. In Arabic the one who speaks usually stands right after "
-                "the reporting verb, and the article names someone else there. If those words are that "
-                "person's, write speaker_ar as the article names them; if the article does not say who "
-                "said them, write «{unknown}»; if the article does give them to your speaker, leave the "
-                "claim as it is.",
-                {"claims": "; ".join(questioned), "unknown": UNKNOWN_SPEAKER},
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _one_speaker_per_evidence(self, info: ValidationInfo) -> BriefingDraft:
-        ctx = _ctx(info)
-        if ctx.grounder is None or not ctx.strict_grounding or len(self.claims) < 2:
-            return self
-        numbered, results = self._attributed(ctx.grounder)
-        lost = conflicts([r.contender() for r in results])
-        if lost:
-            pairs = "; ".join(
-                f"claims {numbered[w][0]} and {numbered[loser][0]} («{numbered[w][1].speaker_ar}» and "
-                f"«{numbered[loser][1].speaker_ar}»)"
-                for loser, w in lost.items()
-            )
-            raise PydanticCustomError(
-                "speaker_conflict",
-                "These claims quote overlapping evidence but credit it to different speakers: {pairs}. "
-                "One piece of evidence has one speaker: keep the claim whose speaker the article names "
-                "for these words and remove the other, or quote each speaker's own words.",
-                {"pairs": pairs},
-            )
+        numbered: list[tuple[int, ClaimDraft, Span]] = []
+        for n, c in enumerate(self.claims, 1):  # 1-based, as the re-ask names them
+            span = ctx.grounder.locate(c.quote_ar, near=c.start_hint).span
+            if span is not None:
+                numbered.append((n, c, span))
+        results = Attributor.for_grounder(ctx.grounder, self.entities).attribute(
+            [(c, s) for _, c, s in numbered]
+        )
+        for check in (_narration_error, _speaker_after_verb_error, _conflict_error):
+            error = check(numbered, results)
+            if error is not None:
+                raise error
         return self
 
     def to_briefing(
@@ -454,6 +406,61 @@ class BriefingDraft(_Draft):
             # its parser also refuses JSON nested too deeply, where json.loads overflows the stack.
             return super().model_validate_json(json_data, strict=strict, context=context, **kwargs)
         return cls.model_validate(data, strict=strict, context=context, **kwargs)
+
+
+_Numbered = list[tuple[int, ClaimDraft, Span]]
+
+
+def _narration_error(numbered: _Numbered, results: list[Attributed]) -> PydanticCustomError | None:
+    narration = [f"claim {n}" for (n, _, _), r in zip(numbered, results, strict=True) if r.rule == "no_cue"]
+    if not narration:
+        return None
+    return PydanticCustomError(
+        "no_cue",
+        "Nothing in the article around the evidence of {claims} says that anyone said it (no "
+        "reporting verb such as قال، أكد، أعلن, no source phrase such as وفق, no colon before a "
+        "quotation): those words are the article's own narration. Quote only words the article "
+        "reports as said, or remove the claim.",
+        {"claims": ", ".join(narration)},
+    )
+
+
+def _speaker_after_verb_error(numbered: _Numbered, results: list[Attributed]) -> PydanticCustomError | None:
+    questioned = [
+        f"claim {n} («{c.speaker_ar}»: the reporting verb «{r.cue.text}» is followed by "
+        f"«{r.attribution.cue_subject}»)"
+        for (n, c, _), r in zip(numbered, results, strict=True)
+        if r.cue is not None and r.attribution.cue_subject and r.rule is None
+    ]
+    if not questioned:
+        return None
+    return PydanticCustomError(
+        "speaker_after_verb",
+        "Check the speaker of {claims}. In Arabic the one who speaks usually stands right after "
+        "the reporting verb, and the article names someone else there. If those words are that "
+        "person's, write speaker_ar as the article names them; if the article does not say who "
+        "said them, write «{unknown}»; if the article does give them to your speaker, leave the "
+        "claim as it is.",
+        {"claims": "; ".join(questioned), "unknown": UNKNOWN_SPEAKER},
+    )
+
+
+def _conflict_error(numbered: _Numbered, results: list[Attributed]) -> PydanticCustomError | None:
+    lost = conflicts([r.contender() for r in results])
+    if not lost:
+        return None
+    pairs = "; ".join(
+        f"claims {numbered[w][0]} and {numbered[loser][0]} («{numbered[w][1].speaker_ar}» and "
+        f"«{numbered[loser][1].speaker_ar}»)"
+        for loser, w in lost.items()
+    )
+    return PydanticCustomError(
+        "speaker_conflict",
+        "These claims quote overlapping evidence but credit it to different speakers: {pairs}. "
+        "One piece of evidence has one speaker: keep the claim whose speaker the article names "
+        "for these words and remove the other, or quote each speaker's own words.",
+        {"pairs": pairs},
+    )
 
 
 def parse_lenient(raw: str, grounder: Grounder) -> BriefingDraft:
