@@ -182,19 +182,15 @@ class _Account:
         return httpx2.Response(402, json=body, request=request)
 
     def lost(self, *, sent: bool) -> None:
-        if sent:
-            self.hold.budget.end_attempt(self.hold, self.worst, None, lost=True)
-        else:
-            self.hold.budget.end_attempt(self.hold, self.worst, 0.0)
+        # Sent: it may have been billed (`lost` charges its worst case); never sent: it cost nothing.
+        self.hold.budget.end_attempt(self.hold, self.worst, 0.0, lost=sent)
 
     def answered(self, status: int, raw: bytes) -> None:
         from toolkit.batch.budget import billed_cost
 
         budget = self.hold.budget
-        if status == 200:
-            budget.end_attempt(self.hold, self.worst, billed_cost(budget, raw))
-        else:  # an error status is not billed
-            budget.end_attempt(self.hold, self.worst, 0.0)
+        billed = billed_cost(budget, raw) if status == 200 else 0.0  # an error status is not billed
+        budget.end_attempt(self.hold, self.worst, billed)
 
 
 def retry_after_seconds(headers: Any) -> float | None:

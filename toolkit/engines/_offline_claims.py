@@ -276,7 +276,7 @@ class ClaimExtractor:
             if name not in known:
                 known.append(name)
         if title is not None:
-            self.title_alias.setdefault(" ".join(_WORD_RE.findall(self.fold(title))), name)
+            self.title_alias.setdefault(self._key(title), name)
         if fem:
             self.fem_names.add(name)
 
@@ -295,7 +295,7 @@ class ClaimExtractor:
         """The fullest form of a speaker's name the article gives."""
         if np.type != "person":
             return np.name
-        key = " ".join(_WORD_RE.findall(self.fold(np.name)))
+        key = self._key(np.name)
         if np.title is not None and np.name == np.title:
             if key in self.title_alias:
                 return self.title_alias[key]
@@ -319,7 +319,7 @@ class ClaimExtractor:
         if " " in key:  # a known full name followed by the object: أنطونيو غوتيريش المجتمع الدولي
             for names in self.full_names.values():
                 for full in names:
-                    fk = " ".join(_WORD_RE.findall(self.fold(full)))
+                    fk = self._key(full)
                     if key.startswith(fk + " ") or fk.endswith(" " + key):
                         return full  # … or the surname in several words: دي لا فوينتي
         cands = self.full_names.get(key, []) if " " not in key else []
@@ -1177,7 +1177,7 @@ class ClaimExtractor:
         self.recent.append(speaker)
         self.speaker_types.setdefault(speaker, f.np.type)
         if f.np.title is not None and speaker != f.np.title:
-            self.titles.setdefault(speaker, " ".join(_WORD_RE.findall(self.fold(f.np.title))))
+            self.titles.setdefault(speaker, self._key(f.np.title))
         condition = self._condition(s, f)
         c0 = self.folded.span_to_original(f.start, f.start + 1)[0]
         if c0 > 0 and self.article[c0 - 1] == "(":  # «أنه (ماكرون) «حض…»: keep the parenthesis whole
